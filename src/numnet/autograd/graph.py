@@ -1,0 +1,71 @@
+"""Backpropagation: an iterative walk over the recorded graph, and un-broadcasting.
+
+The walk visits every tensor after all the tensors computed from it, so each op's
+backward runs once, with the sum of the gradients of all its consumers (the chain rule
+plus the "branch" rule of a computational graph). It uses an explicit stack, never
+recursion, so a chain of any depth (a long RNN unroll) backpropagates.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from numnet.autograd.tensor import Tensor
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum `grad` over the axes NumPy broadcast, so it gets back the input's `shape`."""
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1
+    )
+    return grad.sum(axis=axes, keepdims=True).reshape(shape)
+
+
+def topological_order(root: Tensor) -> list[Tensor]:
+    """Tensors of root's graph that need a gradient, each after every tensor it feeds."""
+    order: list[Tensor] = []
+    visited: set[int] = set()
+    stack: list[tuple[Tensor, bool]] = [(root, False)]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        if node.creator is not None:
+            stack.extend((t, False) for t in node.creator.inputs if t.requires_grad)
+    order.reverse()
+    return order
+
+
+def backward(root: Tensor, grad: np.ndarray) -> None:
+    """Propagate `grad` (d loss / d root) to every leaf of root's graph that requires grad.
+
+    Leaves accumulate into `.grad`; intermediate tensors keep theirs only after
+    `retain_grad()`.
+    """
+    grads: dict[int, np.ndarray] = {id(root): grad}
+    for node in topological_order(root):
+        grad_node = grads.pop(id(node), None)
+        if grad_node is None:
+            continue
+        fn = node.creator
+        if fn is None or node.retains_grad:
+            # Never keep a view of another tensor's gradient: copy on first store.
+            node.grad = grad_node.copy() if node.grad is None else node.grad + grad_node
+        if fn is None:
+            continue
+        for tensor, grad_input in zip(fn.inputs, fn.backward(grad_node), strict=True):
+            if grad_input is None or not tensor.requires_grad:
+                continue
+            key = id(tensor)
+            grads[key] = grad_input if key not in grads else grads[key] + grad_input

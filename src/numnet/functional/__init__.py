@@ -1,0 +1,102 @@
+"""Functional ops: each a `Function` (forward and backward on arrays) and a lowercase
+wrapper that accepts Tensors or array-likes and returns a Tensor.
+
+Import as ``from numnet import functional as F``.
+"""
+
+from numnet.functional.activation import (
+    elu,
+    gelu,
+    identity,
+    leaky_relu,
+    log_softmax,
+    relu,
+    sigmoid,
+    softmax,
+    softplus,
+    step_function,
+    tanh,
+)
+from numnet.functional.dropout import dropout
+from numnet.functional.elementwise import (
+    abs,
+    add,
+    cast,
+    clip,
+    div,
+    exp,
+    log,
+    mul,
+    neg,
+    pow,
+    sqrt,
+    square,
+    sub,
+)
+from numnet.functional.linalg import linear, matmul
+from numnet.functional.loss import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy_error,
+    mean_squared_error,
+    softmax_cross_entropy,
+)
+from numnet.functional.normalization import batch_norm
+from numnet.functional.reduction import logsumexp, max, mean, min, sum
+from numnet.functional.shape import (
+    broadcast_to,
+    concatenate,
+    getitem,
+    reshape,
+    stack,
+    transpose,
+    where,
+)
+
+__all__ = [
+    "abs",
+    "add",
+    "batch_norm",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "broadcast_to",
+    "cast",
+    "clip",
+    "concatenate",
+    "cross_entropy_error",
+    "div",
+    "dropout",
+    "elu",
+    "exp",
+    "gelu",
+    "getitem",
+    "identity",
+    "leaky_relu",
+    "linear",
+    "log",
+    "log_softmax",
+    "logsumexp",
+    "matmul",
+    "max",
+    "mean",
+    "mean_squared_error",
+    "min",
+    "mul",
+    "neg",
+    "pow",
+    "relu",
+    "reshape",
+    "sigmoid",
+    "softmax",
+    "softmax_cross_entropy",
+    "softplus",
+    "sqrt",
+    "square",
+    "stack",
+    "step_function",
+    "sub",
+    "sum",
+    "tanh",
+    "transpose",
+    "where",
+]

@@ -1,0 +1,113 @@
+"""Batch normalisation (Ioffe & Szegedy 2015)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from numnet.autograd.function import Function
+
+if TYPE_CHECKING:
+    from numnet.autograd.tensor import Tensor
+
+
+def _reduce_axes(ndim: int, axis: int) -> tuple[int, ...]:
+    """Every axis but the feature axis: statistics are per feature (per channel)."""
+    axis %= ndim
+    return tuple(a for a in range(ndim) if a != axis)
+
+
+def _broadcastable(v: np.ndarray, ndim: int, axis: int) -> np.ndarray:
+    """Shape a per-feature vector so it broadcasts along `axis` of an ndim array."""
+    shape = [1] * ndim
+    shape[axis % ndim] = -1
+    return v.reshape(shape)
+
+
+class BatchNormTrain(Function):
+    """Training form: normalise with the batch's own mean and variance.
+
+    x_hat = (x - mu) / sqrt(var + eps), y = gamma * x_hat + beta. Backward, with m the
+    number of values per feature:
+    dx = (gamma / sqrt(var + eps)) * (dy - mean(dy) - x_hat * mean(dy * x_hat)).
+    """
+
+    def __init__(self, eps: float, axis: int) -> None:
+        self.eps, self.axis = eps, axis
+
+    def forward(self, x: np.ndarray, gamma: np.ndarray, beta: np.ndarray) -> np.ndarray:
+        axes = _reduce_axes(x.ndim, self.axis)
+        self.mean = x.mean(axis=axes)
+        self.var = x.var(axis=axes)
+        inv_std = 1 / np.sqrt(self.var + self.eps)
+        self.inv_std = _broadcastable(inv_std, x.ndim, self.axis).astype(x.dtype)
+        self.x_hat = (x - _broadcastable(self.mean, x.ndim, self.axis)) * self.inv_std
+        self.gamma = _broadcastable(gamma, x.ndim, self.axis)
+        return self.x_hat * self.gamma + _broadcastable(beta, x.ndim, self.axis)
+
+    def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        axes = _reduce_axes(grad_out.ndim, self.axis)
+        x_hat = self.x_hat
+        grad_beta = grad_out.sum(axis=axes)
+        grad_gamma = (grad_out * x_hat).sum(axis=axes)
+        grad_x = None
+        if self.needs_input_grad[0]:
+            m = grad_out.size // grad_beta.size
+            mean_dy = _broadcastable(grad_beta / m, grad_out.ndim, self.axis)
+            mean_dy_xhat = _broadcastable(grad_gamma / m, grad_out.ndim, self.axis)
+            grad_x = (self.gamma * self.inv_std) * (grad_out - mean_dy - x_hat * mean_dy_xhat)
+        return grad_x, grad_gamma, grad_beta
+
+
+class BatchNormInference(Function):
+    """Inference form: normalise with fixed running statistics, an affine map of x."""
+
+    def __init__(self, mean: np.ndarray, var: np.ndarray, eps: float, axis: int) -> None:
+        self.mean, self.var, self.eps, self.axis = mean, var, eps, axis
+
+    def forward(self, x: np.ndarray, gamma: np.ndarray, beta: np.ndarray) -> np.ndarray:
+        inv_std = _broadcastable(1 / np.sqrt(self.var + self.eps), x.ndim, self.axis)
+        self.x_hat = (x - _broadcastable(self.mean, x.ndim, self.axis)) * inv_std
+        self.scale = _broadcastable(gamma, x.ndim, self.axis) * inv_std
+        y = self.x_hat * _broadcastable(gamma, x.ndim, self.axis)
+        return (y + _broadcastable(beta, x.ndim, self.axis)).astype(x.dtype, copy=False)
+
+    def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray, ...]:
+        axes = _reduce_axes(grad_out.ndim, self.axis)
+        return (
+            grad_out * self.scale,
+            (grad_out * self.x_hat).sum(axis=axes),
+            grad_out.sum(axis=axes),
+        )
+
+
+def batch_norm(
+    x: Any,
+    gamma: Any,
+    beta: Any,
+    running_mean: np.ndarray | None = None,
+    running_var: np.ndarray | None = None,
+    training: bool = True,
+    momentum: float = 0.99,
+    eps: float = 1e-3,
+    axis: int = -1,
+) -> Tensor:
+    """Normalise x per feature (the `axis` axis), then scale by gamma and shift by beta.
+
+    Training uses the batch statistics and, when running arrays are given, updates them
+    in place as Keras does: running = momentum * running + (1 - momentum) * batch.
+    Inference (training=False) uses the running statistics.
+    """
+    if not training:
+        if running_mean is None or running_var is None:
+            raise ValueError("batch_norm in inference needs running_mean and running_var")
+        return BatchNormInference(running_mean, running_var, eps, axis)(x, gamma, beta)
+    op = BatchNormTrain(eps, axis)
+    y = op(x, gamma, beta)
+    if running_mean is not None and running_var is not None:
+        running_mean *= momentum
+        running_mean += (1 - momentum) * op.mean
+        running_var *= momentum
+        running_var += (1 - momentum) * op.var
+    return y

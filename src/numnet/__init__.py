@@ -5,17 +5,43 @@
 ``numnet.layers``, ``numnet.models``, ``numnet.optimizers``, ``numnet.datasets``.
 """
 
-from numnet import functional, perceptron, random
+from numnet import (
+    activations,
+    callbacks,
+    datasets,
+    functional,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    perceptron,
+    random,
+    regularizers,
+    utils,
+)
 from numnet.autograd import Function, Tensor, enable_grad, is_grad_enabled, no_grad, tensor
 from numnet.functional.shape import concatenate, stack, where
 from numnet.gradcheck import gradcheck, numerical_gradient
+from numnet.version import __version__
 
-__version__ = "0.1.0"
 
 __all__ = [
     "Function",
     "Tensor",
     "__version__",
+    "activations",
+    "callbacks",
+    "datasets",
+    "initializers",
+    "layers",
+    "losses",
+    "metrics",
+    "models",
+    "optimizers",
+    "regularizers",
+    "utils",
     "concatenate",
     "enable_grad",
     "functional",

@@ -1,0 +1,150 @@
+"""Where dataset files are found, and the parsed-array cache.
+
+Search order for a dataset's files (SPEC 4): an explicit `path`, the folder
+``$NUMNET_DATA/<name>/``, numnet's cache folder (``$XDG_CACHE_HOME/numnet`` or
+``~/.cache/numnet``), then a download into that cache. numnet writes only to its cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from numnet.datasets import download
+from numnet.datasets.idx import IDXError, read_idx
+
+SPLITS = {
+    "x_train": ("train-images-idx3-ubyte", 3),
+    "y_train": ("train-labels-idx1-ubyte", 1),
+    "x_test": ("t10k-images-idx3-ubyte", 3),
+    "y_test": ("t10k-labels-idx1-ubyte", 1),
+}
+
+
+@dataclass(frozen=True)
+class IDXDataset:
+    """An MNIST-layout dataset: four IDX files, the mirrors that serve them gzipped, and
+    the MD5 of each served .gz file."""
+
+    name: str
+    mirrors: tuple[str, ...]
+    gz_md5: dict[str, str]
+
+
+def cache_dir() -> Path:
+    """numnet's cache folder: $XDG_CACHE_HOME/numnet or ~/.cache/numnet."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "numnet"
+
+
+def candidate_dirs(dataset: IDXDataset, path: str | Path | None = None) -> list[Path]:
+    """Folders searched for the files, in order."""
+    dirs = []
+    if path is not None:
+        dirs += [Path(path), Path(path) / dataset.name]
+    if os.environ.get("NUMNET_DATA"):
+        dirs.append(Path(os.environ["NUMNET_DATA"]) / dataset.name)
+    dirs.append(cache_dir() / dataset.name)
+    return dirs
+
+
+def _existing(folder: Path, stem: str) -> Path | None:
+    for name in (stem, stem + ".gz"):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def locate(dataset: IDXDataset, path: str | Path | None = None) -> dict[str, Path] | None:
+    """The four files from the first folder that has all of them, or None."""
+    for folder in candidate_dirs(dataset, path):
+        found = {split: _existing(folder, stem) for split, (stem, _) in SPLITS.items()}
+        if all(found.values()):
+            return found  # type: ignore[return-value]
+    return None
+
+
+def offline_help(dataset: IDXDataset, path: str | Path | None) -> str:
+    """What to do when the files are neither on disk nor downloadable."""
+    searched = "\n".join(f"  - {d}" for d in candidate_dirs(dataset, path))
+    names = ", ".join(stem + ".gz" for stem, _ in SPLITS.values())
+    return (
+        f"{dataset.name} files not found. Searched:\n{searched}\n"
+        f"Put the four files ({names}) in a folder named {dataset.name}/ and set "
+        f"NUMNET_DATA to its parent folder (e.g. export NUMNET_DATA=/data/datasets), "
+        f"or pass path=... ."
+    )
+
+
+def ensure_files(
+    dataset: IDXDataset,
+    path: str | Path | None = None,
+    opener: download.Opener | None = None,
+) -> dict[str, Path]:
+    """The four files, downloading them into the cache when no folder has them."""
+    found = locate(dataset, path)
+    if found is not None:
+        return found
+    target = cache_dir() / dataset.name
+    try:
+        for stem, _ in SPLITS.values():
+            if _existing(target, stem) is None:
+                download.fetch(
+                    stem + ".gz", dataset.mirrors, dataset.gz_md5[stem], target, opener=opener
+                )
+    except download.DownloadError as error:
+        raise FileNotFoundError(f"{error}\n{offline_help(dataset, path)}") from error
+    return {split: target / (stem + ".gz") for split, (stem, _) in SPLITS.items()}
+
+
+def _fingerprint(files: dict[str, Path]) -> str:
+    """Changes whenever a source file is replaced, touched or resized."""
+    parts = []
+    for split in sorted(files):
+        stat = files[split].stat()
+        parts.append(f"{files[split].resolve()}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def load_arrays(
+    dataset: IDXDataset, path: str | Path | None = None, opener: download.Opener | None = None
+) -> dict[str, np.ndarray]:
+    """The four uint8 arrays, parsed once and then served from an .npz cache (no pickle).
+
+    The cache records a fingerprint of the source files and is rebuilt when they change.
+    """
+    files = ensure_files(dataset, path, opener)
+    fingerprint = _fingerprint(files)
+    cached = cache_dir() / "parsed" / f"{dataset.name}-{fingerprint[:16]}.npz"
+    if cached.is_file():
+        try:
+            with np.load(cached, allow_pickle=False) as data:
+                if str(data["fingerprint"]) == fingerprint:
+                    return {split: data[split] for split in SPLITS}
+        except (OSError, ValueError, KeyError):
+            pass  # an unreadable cache is rebuilt below
+    arrays = {split: read_idx(files[split], ndim) for split, (_, ndim) in SPLITS.items()}
+    for kind in ("train", "test"):
+        images, labels = arrays[f"x_{kind}"], arrays[f"y_{kind}"]
+        if len(images) != len(labels):
+            raise IDXError(
+                f"{files[f'x_{kind}']} has {len(images)} images but {files[f'y_{kind}']} has "
+                f"{len(labels)} labels: the files do not belong together"
+            )
+    _write_cache(cached, arrays, fingerprint)
+    return arrays
+
+
+def _write_cache(cached: Path, arrays: dict[str, np.ndarray], fingerprint: str) -> None:
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cached.with_suffix(".tmp")
+        with temporary.open("wb") as f:
+            np.savez(f, fingerprint=np.array(fingerprint), **arrays)
+        os.replace(temporary, cached)
+    except OSError:
+        pass  # a read-only cache only costs speed

@@ -1,0 +1,107 @@
+"""One generic contract every layer meets: shape, parameter count, gradient, save/load,
+train vs inference behaviour."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+import numnet
+from numnet import layers
+from numnet.models import Sequential, load_model
+
+
+@dataclass
+class Spec:
+    make: Callable[[], layers.Layer]
+    input_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    params: int
+    differs_in_training: bool = False
+
+
+SPECS = {
+    "Dense": Spec(lambda: layers.Dense(4, activation="tanh"), (5, 3), (5, 4), 3 * 4 + 4),
+    "Dense_no_bias": Spec(lambda: layers.Dense(2, use_bias=False), (5, 3), (5, 2), 6),
+    "Activation": Spec(lambda: layers.Activation("sigmoid"), (4, 3), (4, 3), 0),
+    "Flatten": Spec(lambda: layers.Flatten(), (2, 3, 2), (2, 6), 0),
+    "Input": Spec(lambda: layers.Input((3,)), (4, 3), (4, 3), 0),
+    "Dropout": Spec(lambda: layers.Dropout(0.5, seed=3), (6, 4), (6, 4), 0, True),
+    "BatchNormalization": Spec(lambda: layers.BatchNormalization(), (8, 3), (8, 3), 4 * 3, True),
+}
+
+
+@pytest.fixture(params=sorted(SPECS), ids=sorted(SPECS))
+def spec(request: pytest.FixtureRequest) -> Spec:
+    return SPECS[request.param]
+
+
+def test_output_shape_and_parameter_count(spec: Spec, rng: np.random.Generator):
+    layer = spec.make()
+    y = layer(rng.normal(size=spec.input_shape).astype(np.float32))
+    assert y.shape == spec.output_shape
+    assert y.dtype == np.float32
+    assert layer.count_params() == spec.params
+
+
+def test_layer_gradient_float64(spec: Spec, rng: np.random.Generator):
+    layer = spec.make()
+    x = rng.normal(size=spec.input_shape)
+    layer(x, training=True)  # builds float64 weights from the float64 input
+    assert all(w.dtype == np.float64 for w in layer.weights)
+
+    def run(x_in: numnet.Tensor) -> numnet.Tensor:
+        if isinstance(layer, layers.Dropout):
+            layer.rng = np.random.default_rng(0)  # the same mask on every evaluation
+        return layer(x_in, training=True)
+
+    assert numnet.gradcheck(run, x)
+    for weight in layer.parameters():
+        assert _gradcheck_weight(run, weight, x)
+
+
+def _gradcheck_weight(run: Callable, weight: numnet.Tensor, x: np.ndarray) -> bool:
+    """Compare d sum(run(x) * v) / d weight from backward with central differences."""
+    v = np.random.default_rng(1).normal(size=run(x).shape)
+
+    def objective() -> float:
+        with numnet.no_grad():
+            return float(np.sum(run(x).data * v))
+
+    weight.grad = None
+    (run(x) * v).sum().backward()
+    numeric = np.zeros_like(weight.data)
+    for i in np.ndindex(weight.shape):
+        original = weight.data[i]
+        weight.data[i] = original + 1e-6
+        plus = objective()
+        weight.data[i] = original - 1e-6
+        minus = objective()
+        weight.data[i] = original
+        numeric[i] = (plus - minus) / 2e-6
+    np.testing.assert_allclose(weight.grad, numeric, rtol=1e-4, atol=1e-6)
+    return True
+
+
+def test_save_load_round_trip(spec: Spec, rng: np.random.Generator, tmp_path):
+    model = Sequential([layers.Input(spec.input_shape[1:]), spec.make()])
+    x = rng.normal(size=spec.input_shape).astype(np.float32)
+    model(x, training=True)  # moves batch-norm statistics away from their defaults
+    expected = model.predict(x)
+    model.save(tmp_path / "model.npz")
+    restored = load_model(tmp_path / "model.npz")
+    np.testing.assert_allclose(restored.predict(x), expected, atol=1e-6)
+    assert [type(layer) for layer in restored.layers] == [type(layer) for layer in model.layers]
+
+
+def test_train_versus_inference(spec: Spec, rng: np.random.Generator):
+    layer = spec.make()
+    x = rng.normal(2.0, 3.0, size=spec.input_shape).astype(np.float32)
+    train_out = layer(x, training=True).numpy()
+    infer_out = layer(x, training=False).numpy()
+    again = layer(x, training=False).numpy()
+    np.testing.assert_array_equal(infer_out, again)  # inference is deterministic
+    assert (not np.allclose(train_out, infer_out)) == spec.differs_in_training

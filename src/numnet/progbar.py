@@ -9,7 +9,7 @@ from typing import IO
 
 def format_duration(seconds: float) -> str:
     """'1:02:03', '4:05' or '7s'."""
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     if seconds >= 3600:
         return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
     if seconds >= 60:
@@ -38,7 +38,9 @@ class Progbar:
         self.start = time.perf_counter()
         self._last_draw = 0.0
 
-    def update(self, current: int, values: dict[str, float] | None = None, final: bool = False) -> None:
+    def update(
+        self, current: int, values: dict[str, float] | None = None, final: bool = False
+    ) -> None:
         """Show progress `current` of `target` with the given named values."""
         now = time.perf_counter()
         if not final and (not self.interactive or now - self._last_draw < self.interval):
@@ -48,7 +50,11 @@ class Progbar:
         line = self._bar(current)
         if final:
             per_unit = elapsed / max(current, 1)
-            rate = f"{per_unit * 1000:.0f}ms/{self.unit}" if per_unit < 1 else f"{per_unit:.1f}s/{self.unit}"
+            rate = (
+                f"{per_unit * 1000:.0f}ms/{self.unit}"
+                if per_unit < 1
+                else f"{per_unit:.1f}s/{self.unit}"
+            )
             line += f" - {format_duration(elapsed)} {rate}"
         elif self.target and current:
             line += f" - ETA: {format_duration(elapsed / current * (self.target - current))}"

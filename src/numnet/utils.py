@@ -18,7 +18,9 @@ def to_categorical(y: Any, num_classes: int | None = None, dtype: Any = np.float
     if num_classes is None:
         num_classes = int(labels.max()) + 1 if labels.size else 0
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        raise ValueError(f"labels must be in [0, {num_classes - 1}], got {labels.min()}..{labels.max()}")
+        raise ValueError(
+            f"labels must be in [0, {num_classes - 1}], got {labels.min()}..{labels.max()}"
+        )
     out = np.zeros((*labels.shape, num_classes), dtype=dtype)
     np.put_along_axis(out, labels[..., None], 1, axis=-1)
     return out

@@ -28,7 +28,9 @@ def test_softmax_is_stable_for_large_inputs():
     y = F.softmax([1010.0, 1000.0, 990.0]).numpy()
     assert np.all(np.isfinite(y))
     np.testing.assert_allclose(y, [9.99954600e-01, 4.53978686e-05, 2.06106005e-09], rtol=1e-5)
-    np.testing.assert_allclose(F.log_softmax([1010.0, 1000.0]).numpy(), [-4.54e-05, -10.0000454], rtol=1e-3)
+    np.testing.assert_allclose(
+        F.log_softmax([1010.0, 1000.0]).numpy(), [-4.54e-05, -10.0000454], rtol=1e-3
+    )
 
 
 def test_sigmoid_never_overflows():

@@ -33,12 +33,16 @@ def test_fit_learns_and_history_has_keras_keys():
     numnet.random.seed(0)
     x, y = blobs()
     model = small_model()
-    model.compile(optimizer=optimizers.Adam(0.02), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=optimizers.Adam(0.02),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     history = model.fit(x, y, epochs=15, batch_size=16, verbose=0, validation_split=0.25)
     assert set(history.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert len(history.history["loss"]) == 15
     assert history.history["loss"][-1] < history.history["loss"][0]
-    loss, accuracy = model.evaluate(x, y, verbose=0)
+    _loss, accuracy = model.evaluate(x, y, verbose=0)
     assert accuracy > 0.95
     assert model.predict(x).shape == (200, 3)
 
@@ -124,7 +128,11 @@ def test_save_load_keeps_predictions_and_compile(tmp_path):
     x, y = blobs()
     model = small_model(kernel_regularizer=numnet.regularizers.l2(0.001))
     model.add(layers.Dropout(0.2))
-    model.compile(optimizer=optimizers.Adam(0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=optimizers.Adam(0.01),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     model.fit(x, y, epochs=2, verbose=0)
     path = tmp_path / "model.keras"
     model.save(path)
@@ -197,14 +205,24 @@ def test_callbacks(tmp_path):
     numnet.random.seed(0)
     x, y = blobs()
     model = small_model()
-    model.compile(optimizer=optimizers.SGD(0.05), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    early = callbacks.EarlyStopping(monitor="loss", patience=0, min_delta=10.0, restore_best_weights=True)
+    model.compile(
+        optimizer=optimizers.SGD(0.05), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
+    early = callbacks.EarlyStopping(
+        monitor="loss", patience=0, min_delta=10.0, restore_best_weights=True
+    )
     csv_path = tmp_path / "log.csv"
     seen_lr = []
-    schedule = callbacks.LearningRateScheduler(lambda epoch, lr: seen_lr.append(lr) or 0.1 / (epoch + 1))
+    schedule = callbacks.LearningRateScheduler(
+        lambda epoch, lr: seen_lr.append(lr) or 0.1 / (epoch + 1)
+    )
     checkpoint = callbacks.ModelCheckpoint(str(tmp_path / "m-{epoch:02d}.npz"))
     history = model.fit(
-        x, y, epochs=10, verbose=0, callbacks=[early, callbacks.CSVLogger(csv_path), schedule, checkpoint]
+        x,
+        y,
+        epochs=10,
+        verbose=0,
+        callbacks=[early, callbacks.CSVLogger(csv_path), schedule, checkpoint],
     )
     assert len(history.history["loss"]) == 2  # stopped: no improvement of 10.0 after epoch 1
     assert early.stopped_epoch == 1
@@ -241,7 +259,9 @@ def test_subclassed_model():
     numnet.random.seed(0)
     x, y = blobs()
     model = TwoLayer()
-    model.compile(optimizer=optimizers.Adam(0.05), loss="sparse_categorical_crossentropy", metrics=["acc"])
+    model.compile(
+        optimizer=optimizers.Adam(0.05), loss="sparse_categorical_crossentropy", metrics=["acc"]
+    )
     model.fit(x, y, epochs=10, verbose=0)
     assert model.evaluate(x, y)[1] > 0.95
     assert [layer.name for layer in model.layers] == ["dense", "dense_1"]
@@ -257,7 +277,10 @@ def test_model_file_is_json_plus_arrays(tmp_path):
     with np.load(tmp_path / "m.npz", allow_pickle=False) as archive:
         architecture = json.loads(archive["architecture"].tobytes())
         assert architecture["class_name"] == "Sequential"
-        assert [spec["class_name"] for spec in architecture["config"]["layers"]] == ["Dense", "Dense"]
+        assert [spec["class_name"] for spec in architecture["config"]["layers"]] == [
+            "Dense",
+            "Dense",
+        ]
         assert len([n for n in archive.files if n.startswith("weight_")]) == 4
     with warnings.catch_warnings():
         warnings.simplefilter("error")

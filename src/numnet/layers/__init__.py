@@ -6,8 +6,16 @@ from numnet.layers.normalization import BatchNormalization
 from numnet.layers.regularization import Dropout
 
 LAYERS: dict[str, type[Layer]] = {
-    cls.__name__: cls
-    for cls in (Input, Dense, Activation, Flatten, Dropout, BatchNormalization)
+    cls.__name__: cls for cls in (Input, Dense, Activation, Flatten, Dropout, BatchNormalization)
 }
 
-__all__ = ["LAYERS", "Activation", "BatchNormalization", "Dense", "Dropout", "Flatten", "Input", "Layer"]
+__all__ = [
+    "LAYERS",
+    "Activation",
+    "BatchNormalization",
+    "Dense",
+    "Dropout",
+    "Flatten",
+    "Input",
+    "Layer",
+]

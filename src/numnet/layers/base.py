@@ -49,7 +49,9 @@ class Layer:
         """Create, register and return a weight Tensor."""
         init = initializers.get(initializer)
         data = init(tuple(shape), self.dtype or np.float32, random.resolve(rng))
-        weight = Tensor(data, requires_grad=trainable and self.trainable, name=f"{self.name}/{name}")
+        weight = Tensor(
+            data, requires_grad=trainable and self.trainable, name=f"{self.name}/{name}"
+        )
         self._weights.append(weight)
         penalty = regularizers.get(regularizer)
         if penalty is not None:

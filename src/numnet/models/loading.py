@@ -25,6 +25,8 @@ def load_model(path: str | Path) -> Model:
         model = MODEL_CLASSES[class_name].from_config(architecture["config"])
         model.set_weights(weights)
     except (KeyError, TypeError, ValueError) as error:
-        raise saving.ModelFileError(f"{path}: the saved model does not fit together ({error})") from error
+        raise saving.ModelFileError(
+            f"{path}: the saved model does not fit together ({error})"
+        ) from error
     saving.restore_compile(model, architecture.get("compile"))
     return model

@@ -137,11 +137,15 @@ class Model:
         """Load weight arrays (in `get_weights` order) into the built model."""
         weights = self.weights
         if len(arrays) != len(weights):
-            raise ValueError(f"model {self.name!r} has {len(weights)} weights, got {len(arrays)} arrays")
+            raise ValueError(
+                f"model {self.name!r} has {len(weights)} weights, got {len(arrays)} arrays"
+            )
         for weight, array in zip(weights, arrays, strict=True):
             array = np.asarray(array)
             if array.shape != weight.shape:
-                raise ValueError(f"weight {weight.name} has shape {weight.shape}, got {array.shape}")
+                raise ValueError(
+                    f"weight {weight.name} has shape {weight.shape}, got {array.shape}"
+                )
             weight.data[...] = array
 
     def count_params(self) -> int:
@@ -166,7 +170,9 @@ class Model:
     ) -> None:
         """Choose the optimizer, the loss and the metrics reported by fit/evaluate."""
         if loss is None:
-            raise ValueError(f"compile needs a loss; valid names: {', '.join(sorted(losses_module.LOSSES))}")
+            raise ValueError(
+                f"compile needs a loss; valid names: {', '.join(sorted(losses_module.LOSSES))}"
+            )
         self.optimizer = optimizers.get(optimizer)
         self.loss = losses_module.get(loss)
         self.metrics = [metrics_module.get(m) for m in metrics or []]
@@ -240,7 +246,9 @@ class Model:
         for epoch in range(initial_epoch, epochs):
             logs = self._train_epoch(loader, epoch, hooks)
             if validation_data is not None and not self.stop_training:
-                scores = self.evaluate(*validation_data, batch_size=batch_size, verbose=0, return_dict=True)
+                scores = self.evaluate(
+                    *validation_data, batch_size=batch_size, verbose=0, return_dict=True
+                )
                 logs.update({f"val_{name}": value for name, value in scores.items()})
             hooks.on_epoch_end(epoch, logs)
             if self.stop_training:

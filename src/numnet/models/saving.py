@@ -87,7 +87,9 @@ def read(path: str | Path) -> tuple[dict[str, Any] | None, list[np.ndarray]]:
             if not hasattr(archive, "files"):
                 raise ModelFileError(f"{path} is a single NumPy array, not a numnet model file")
             names = archive.files
-            weights = [archive[name] for name in sorted(n for n in names if n.startswith("weight_"))]
+            weights = [
+                archive[name] for name in sorted(n for n in names if n.startswith("weight_"))
+            ]
             raw = archive["architecture"].tobytes() if "architecture" in names else None
     except ModelFileError:
         raise

@@ -11,7 +11,6 @@ from numnet.layers.base import Layer
 from numnet.models.model import Model
 from numnet.naming import lookup
 
-
 _LAYERS_BY_NAME = {name.lower(): cls for name, cls in LAYERS.items()}
 
 

@@ -21,11 +21,16 @@ class Adagrad(Optimizer):
     """
 
     def __init__(
-        self, learning_rate: LR = 0.001, initial_accumulator_value: float = 0.1, epsilon: float = 1e-7
+        self,
+        learning_rate: LR = 0.001,
+        initial_accumulator_value: float = 0.1,
+        epsilon: float = 1e-7,
     ) -> None:
         super().__init__(learning_rate)
         if initial_accumulator_value < 0:
-            raise ValueError(f"initial_accumulator_value must be >= 0, got {initial_accumulator_value}")
+            raise ValueError(
+                f"initial_accumulator_value must be >= 0, got {initial_accumulator_value}"
+            )
         check_positive("epsilon", epsilon)
         self.initial_accumulator_value, self.epsilon = initial_accumulator_value, epsilon
 
@@ -55,10 +60,10 @@ class RMSprop(Optimizer):
 class Adam(Optimizer):
     """Adam (Kingma & Ba 2015), in the form Keras uses:
 
-        m <- beta_1 * m + (1 - beta_1) * dW          (momentum: mean of gradients)
-        v <- beta_2 * v + (1 - beta_2) * dW**2       (RMSProp: mean of squared gradients)
-        lr_t = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)   (bias correction)
-        W <- W - lr_t * m / (sqrt(v) + epsilon)
+    m <- beta_1 * m + (1 - beta_1) * dW          (momentum: mean of gradients)
+    v <- beta_2 * v + (1 - beta_2) * dW**2       (RMSProp: mean of squared gradients)
+    lr_t = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)   (bias correction)
+    W <- W - lr_t * m / (sqrt(v) + epsilon)
     """
 
     def __init__(

@@ -53,7 +53,9 @@ class Optimizer:
 
     def get_config(self) -> dict[str, Any]:
         """Constructor arguments, for saving."""
-        config = {k: v for k, v in vars(self).items() if not k.startswith("_") and k != "iterations"}
+        config = {
+            k: v for k, v in vars(self).items() if not k.startswith("_") and k != "iterations"
+        }
         if isinstance(self.learning_rate, LearningRateSchedule):
             config["learning_rate"] = {
                 "class_name": type(self.learning_rate).__name__,

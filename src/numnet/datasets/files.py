@@ -69,14 +69,14 @@ def locate(dataset: IDXDataset, path: str | Path | None = None) -> dict[str, Pat
 
 
 def offline_help(dataset: IDXDataset, path: str | Path | None) -> str:
-    """What to do when the files are neither on disk nor downloadable."""
+    """What to do when the files are neither on disk nor downloadable (first line says it all)."""
     searched = "\n".join(f"  - {d}" for d in candidate_dirs(dataset, path))
     names = ", ".join(stem + ".gz" for stem, _ in SPLITS.values())
     return (
-        f"{dataset.name} files not found. Searched:\n{searched}\n"
-        f"Put the four files ({names}) in a folder named {dataset.name}/ and set "
-        f"NUMNET_DATA to its parent folder (e.g. export NUMNET_DATA=/data/datasets), "
-        f"or pass path=... ."
+        f"{dataset.name} files not found and could not be downloaded: put the four files "
+        f"({names}) in a folder named {dataset.name}/ and set NUMNET_DATA to its parent "
+        f"folder (export NUMNET_DATA=/path/to/datasets), or pass path=...\n"
+        f"Searched:\n{searched}"
     )
 
 
@@ -97,7 +97,7 @@ def ensure_files(
                     stem + ".gz", dataset.mirrors, dataset.gz_md5[stem], target, opener=opener
                 )
     except download.DownloadError as error:
-        raise FileNotFoundError(f"{error}\n{offline_help(dataset, path)}") from error
+        raise FileNotFoundError(f"{offline_help(dataset, path)}\n{error}") from error
     return {split: target / (stem + ".gz") for split, (stem, _) in SPLITS.items()}
 
 

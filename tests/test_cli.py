@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -40,7 +41,7 @@ def trained(tmp_path_factory) -> str:
 
 
 def test_train_writes_model_metrics_and_curves(trained, capsys):
-    metrics = json.loads(open(f"{trained}/metrics.json").read())
+    metrics = json.loads(Path(trained, "metrics.json").read_text())
     assert metrics["config"]["model"] == "mlp" and metrics["config"]["train_samples"] == 3000
     assert set(metrics["history"]) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert metrics["test_accuracy"] > 0.8
@@ -51,8 +52,9 @@ def test_train_writes_model_metrics_and_curves(trained, capsys):
 
 @pytest.mark.parametrize("model", ["logistic", "shallow"])
 def test_other_models_train(model, tmp_path):
-    assert run("train", "--model", model, "--epochs", "1", "--train-limit", "1000", "--test-limit", "200",
-               "--optimizer", "sgd", "--lr", "0.1", "--batch-size", "50", "--out", str(tmp_path)) == 0  # fmt: skip
+    argv = ["train", "--model", model, "--epochs", "1", "--train-limit", "1000"]
+    argv += ["--test-limit", "200", "--optimizer", "sgd", "--lr", "0.1", "--out", str(tmp_path)]
+    assert run(*argv) == 0
     assert (tmp_path / "model.npz").exists()
 
 

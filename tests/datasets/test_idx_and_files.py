@@ -53,7 +53,7 @@ def test_real_mnist_from_numnet_data():
 
 
 def test_load_mnist_book_layout():
-    (x, t), (x_test, t_test) = load_mnist(normalize=True, flatten=False, one_hot_label=True)
+    (x, t), (_x_test, _t_test) = load_mnist(normalize=True, flatten=False, one_hot_label=True)
     assert x.shape == (60000, 1, 28, 28) and x.dtype == np.float32 and x.max() == 1.0
     assert t.shape == (60000, 10) and t.sum() == 60000
     (x, t), _ = load_mnist(normalize=False)
@@ -172,7 +172,7 @@ def test_download_tries_mirrors_and_caches(offline_cache):
             raise OSError("mirror a is down")
         return FakeResponse(served[url.rsplit("/", 1)[1]])
 
-    (x, y), (x_test, _) = mnist.load_data(opener=opener)
+    (x, _y), (x_test, _) = mnist.load_data(opener=opener)
     assert x.shape == (4, 28, 28) and x_test.shape == (2, 28, 28)
     assert requested[:2] == [
         "https://a/train-images-idx3-ubyte.gz",

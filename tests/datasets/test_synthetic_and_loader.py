@@ -43,7 +43,7 @@ def test_dataloader_batches_and_seeded_shuffle():
         b[1].tolist()
         for b in datasets.DataLoader(x, y, 4, shuffle=True, rng=np.random.default_rng(0))
     ]
-    assert first == again and sorted(sum(first, [])) == list(range(10))
+    assert first == again and sorted(i for batch in first for i in batch) == list(range(10))
     assert len(datasets.DataLoader(x, y, 4, drop_last=True)) == 2
     with pytest.raises(ValueError, match="batch_size"):
         datasets.DataLoader(x, y, 0)

@@ -158,6 +158,21 @@ CASES: list[Case] = [
         F.softmax_cross_entropy,
         lambda r: [r.normal(size=(2, 3, 4)), r.integers(0, 4, (2, 3))],
     ),
+    (
+        "conv2d",
+        lambda x, w, b: F.conv2d(x, w, b, stride=(1, 2), pad=1),
+        lambda r: [r.normal(size=(2, 2, 5, 4)), r.normal(size=(3, 2, 3, 3)), r.normal(size=(3,))],
+    ),
+    (
+        "max_pool2d",
+        lambda x: F.max_pool2d(x, 2),
+        lambda r: [r.permutation(32).reshape(1, 2, 4, 4) * 0.1],
+    ),
+    (
+        "avg_pool2d",
+        lambda x: F.avg_pool2d(x, (2, 3), stride=1, pad=1),
+        lambda r: [r.normal(size=(2, 1, 4, 5))],
+    ),
     ("dropout", dropout_fixed, lambda r: [r.normal(size=(4, 5))]),
     (
         "batch_norm_train",

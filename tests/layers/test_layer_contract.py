@@ -31,6 +31,34 @@ SPECS = {
     "Input": Spec(lambda: layers.Input((3,)), (4, 3), (4, 3), 0),
     "Dropout": Spec(lambda: layers.Dropout(0.5, seed=3), (6, 4), (6, 4), 0, True),
     "BatchNormalization": Spec(lambda: layers.BatchNormalization(), (8, 3), (8, 3), 4 * 3, True),
+    "BatchNormalization_images": Spec(
+        lambda: layers.BatchNormalization(), (2, 3, 3, 2), (2, 3, 3, 2), 8, True
+    ),
+    "Conv2D": Spec(
+        lambda: layers.Conv2D(3, 3, activation="relu"), (2, 5, 4, 2), (2, 3, 2, 3), 3 * 2 * 9 + 3
+    ),
+    "Conv2D_same_strided": Spec(
+        lambda: layers.Conv2D(2, (3, 2), strides=2, padding="same"),
+        (2, 5, 4, 1),
+        (2, 3, 2, 2),
+        2 * 6 + 2,
+    ),
+    "Conv2D_channels_first": Spec(
+        lambda: layers.Conv2D(2, 3, data_format="channels_first"),
+        (2, 3, 5, 4),
+        (2, 2, 3, 2),
+        2 * 27 + 2,
+    ),
+    "MaxPooling2D": Spec(lambda: layers.MaxPooling2D(2), (2, 4, 6, 3), (2, 2, 3, 3), 0),
+    "MaxPooling2D_same": Spec(
+        lambda: layers.MaxPooling2D(2, padding="same"), (1, 5, 5, 2), (1, 3, 3, 2), 0
+    ),
+    "AveragePooling2D": Spec(
+        lambda: layers.AveragePooling2D((2, 3)), (2, 4, 6, 1), (2, 2, 2, 1), 0
+    ),
+    "GlobalAveragePooling2D": Spec(
+        lambda: layers.GlobalAveragePooling2D(), (2, 3, 4, 5), (2, 5), 0
+    ),
 }
 
 

@@ -17,6 +17,7 @@ from numnet.functional.activation import (
     step_function,
     tanh,
 )
+from numnet.functional.conv import col2im, conv2d, im2col
 from numnet.functional.dropout import dropout
 from numnet.functional.elementwise import (
     abs,
@@ -42,6 +43,7 @@ from numnet.functional.loss import (
     softmax_cross_entropy,
 )
 from numnet.functional.normalization import batch_norm
+from numnet.functional.pooling import avg_pool2d, max_pool2d
 from numnet.functional.reduction import logsumexp, max, mean, min, sum
 from numnet.functional.shape import (
     broadcast_to,
@@ -56,13 +58,16 @@ from numnet.functional.shape import (
 __all__ = [
     "abs",
     "add",
+    "avg_pool2d",
     "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "broadcast_to",
     "cast",
     "clip",
+    "col2im",
     "concatenate",
+    "conv2d",
     "cross_entropy_error",
     "div",
     "dropout",
@@ -71,6 +76,7 @@ __all__ = [
     "gelu",
     "getitem",
     "identity",
+    "im2col",
     "leaky_relu",
     "linear",
     "log",
@@ -78,6 +84,7 @@ __all__ = [
     "logsumexp",
     "matmul",
     "max",
+    "max_pool2d",
     "mean",
     "mean_squared_error",
     "min",

@@ -83,7 +83,7 @@ def test_predict_reads_png_and_inverted_jpeg(trained, tmp_path, capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["train", "--model", "resnet"], "unknown model 'resnet'; valid names: logistic, mlp"),
+        (["train", "--model", "resnet"], "unknown model 'resnet'; valid names: deep_cnn, lenet5"),
         (["train", "--dataset", "cifar"], "unknown dataset 'cifar'"),
         (["train", "--optimizer", "adamax"], "unknown optimizer 'adamax'"),
         (["evaluate", "missing.npz"], "model file missing.npz does not exist"),

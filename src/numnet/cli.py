@@ -17,8 +17,11 @@ import numpy as np
 import numnet
 from numnet import optimizers, plot, zoo
 from numnet.datasets import fashion_mnist, files, mnist
+from numnet.layers import Conv2D
 from numnet.models import Model, load_model
 from numnet.naming import lookup
+from numnet.optimizers import schedules
+from numnet.visualize import draw_cnn
 
 DATASETS = {"mnist": mnist, "fashion_mnist": fashion_mnist}
 CLASS_NAMES = {
@@ -54,10 +57,15 @@ def _train(args: argparse.Namespace) -> int:
     x_test, y_test = load_split(args.dataset, "test", args.test_limit)
     x_train, x_test = _shaped(x_train, entry.sample_shape), _shaped(x_test, entry.sample_shape)
     model = entry.build()
-    optimizer_cls = lookup("optimizer", args.optimizer, optimizers.OPTIMIZERS)
-    optimizer = optimizer_cls(learning_rate=args.lr) if args.lr else optimizer_cls()
+    optimizer = _optimizer(
+        args.optimizer, args.lr, entry.lr_decay, -(-len(x_train) // args.batch_size)
+    )
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     print(f"Training {args.model} on {args.dataset}: {len(x_train)} images, {epochs} epochs")
+    is_cnn = any(isinstance(layer, Conv2D) for layer in model.layers)
+    pictures: list[str] = []
+    if is_cnn:
+        pictures += _draw_cnn(model, x_test[0], out, "before")
     start = time.perf_counter()
     history = model.fit(
         x_train, y_train, batch_size=args.batch_size, epochs=epochs,
@@ -95,8 +103,29 @@ def _train(args: argparse.Namespace) -> int:
         written.append("curves.png")
     except ImportError as error:
         print(f"note: {error}; skipped curves.png")
-    print(f"Wrote {', '.join(written)} to {out}")
+    if is_cnn:
+        pictures += _draw_cnn(model, x_test[0], out, "after")
+    print(f"Wrote {', '.join(written + pictures)} to {out}")
     return 0
+
+
+def _optimizer(
+    name: str, lr: float | None, decay: float | None, steps: int
+) -> optimizers.Optimizer:
+    """The named optimizer; with `decay`, its learning rate shrinks by that factor each epoch."""
+    optimizer_cls = lookup("optimizer", name, optimizers.OPTIMIZERS)
+    learning_rate = lr or optimizer_cls().current_learning_rate
+    if decay:
+        learning_rate = schedules.ExponentialDecay(learning_rate, steps, decay, staircase=True)
+    return optimizer_cls(learning_rate=learning_rate)
+
+
+def _draw_cnn(model: Model, image: np.ndarray, out: Path, label: str) -> list[str]:
+    """The first conv layer's filters and feature maps, when matplotlib is there."""
+    try:
+        return [path.name for path in draw_cnn(model, image, out, label)]
+    except ImportError:
+        return []
 
 
 def _load(path: str) -> Model:

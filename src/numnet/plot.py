@@ -78,3 +78,49 @@ def confusion_matrix(
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return Path(path)
+
+
+def filter_grid(kernel: np.ndarray, path: str | Path, title: str = "first-layer filters") -> Path:
+    """Each filter of a conv kernel (filters, in_channels, kh, kw) as a small grey image
+    (first input channel), each scaled to its own range: strokes and edges show as
+    light-dark bands, untrained filters as noise."""
+    plt = pyplot()
+    kernel = np.asarray(kernel)
+    count = kernel.shape[0]
+    cols = int(np.ceil(np.sqrt(count)))
+    rows = int(np.ceil(count / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(1.3 * cols, 1.3 * rows + 0.5), squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if index < count:
+            ax.imshow(kernel[index, 0], cmap="gray", interpolation="nearest")
+            ax.set_title(str(index), fontsize=7)
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return Path(path)
+
+
+def feature_maps(
+    image: np.ndarray, maps: np.ndarray, path: str | Path, title: str = "feature maps"
+) -> Path:
+    """One input image next to the feature maps (channels, H, W) a conv layer makes of it."""
+    plt = pyplot()
+    count = maps.shape[0]
+    cols = min(count + 1, 8)
+    rows = int(np.ceil((count + 1) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(1.5 * cols, 1.5 * rows + 0.5), squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if index == 0:
+            ax.imshow(np.squeeze(image), cmap="gray")
+            ax.set_title("input", fontsize=8)
+        elif index <= count:
+            ax.imshow(maps[index - 1], cmap="viridis")
+            ax.set_title(f"map {index - 1}", fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return Path(path)

@@ -22,6 +22,7 @@ class ZooEntry:
     sample_shape: tuple[int, ...]
     epochs: int
     description: str
+    lr_decay: float | None = None  # learning rate multiplied by this after every epoch
 
 
 def mlp() -> Sequential:
@@ -124,7 +125,7 @@ MODELS: dict[str, ZooEntry] = {
     ),
     "logistic": ZooEntry(logistic, (784,), 4, "softmax regression, 784-10"),
     "shallow": ZooEntry(shallow, (784,), 4, "one hidden layer, 784-100-10"),
-    "lenet5": ZooEntry(lenet5, (28, 28, 1), 10, "LeNet-5 with ReLU and max pooling"),
+    "lenet5": ZooEntry(lenet5, (28, 28, 1), 15, "LeNet-5 with ReLU and max pooling", lr_decay=0.85),
     "simple_cnn": ZooEntry(simple_cnn, (28, 28, 1), 5, "DLFS SimpleConvNet: conv30-pool-100-10"),
     "deep_cnn": ZooEntry(deep_cnn, (28, 28, 1), 12, "DLFS DeepConvNet: six 3x3 convs, dropout"),
 }

@@ -54,10 +54,32 @@ def output_size(size: int, kernel: int, stride: int, before: int, after: int) ->
     return (size + before + after - kernel) // stride + 1
 
 
+def is_channels_last(x: np.ndarray) -> bool:
+    """True when an NCHW array's memory is NHWC (a channels-last layer's view of its data)."""
+    return x.ndim == 4 and x.strides[1] < x.strides[3]
+
+
+def zeros_nchw(shape: tuple[int, int, int, int], dtype: Any, channels_last: bool) -> np.ndarray:
+    """An NCHW array of zeros whose memory is NHWC when channels_last is True.
+
+    Keeping a channels-last layer's memory order through every op lets the window loops
+    below read and write runs of contiguous channels instead of single scattered values.
+    """
+    if not channels_last:
+        return np.zeros(shape, dtype=dtype)
+    n, c, h, w = shape
+    return np.zeros((n, h, w, c), dtype=dtype).transpose(0, 3, 1, 2)
+
+
 def _pad(x: np.ndarray, p: Pads, value: float = 0.0) -> np.ndarray:
     if not any(p):
         return x
-    return np.pad(x, ((0, 0), (0, 0), (p[0], p[1]), (p[2], p[3])), constant_values=value)
+    n, c, h, w = x.shape
+    out = zeros_nchw((n, c, h + p[0] + p[1], w + p[2] + p[3]), x.dtype, is_channels_last(x))
+    if value:
+        out.fill(value)
+    out[:, :, p[0] : p[0] + h, p[2] : p[2] + w] = x
+    return out
 
 
 def windows(
@@ -112,7 +134,11 @@ def check_window(x_shape: tuple[int, ...], kernel: tuple[int, int], p: Pads, wha
 
 class Conv2D(Function):
     """out = im2col(x) @ W_col.T + b. Backward: dW = g_col.T @ col, db = sum(g_col),
-    dx = col2im(g_col @ W_col)."""
+    dx = col2im(g_col @ W_col).
+
+    Internally the columns are ordered (kh, kw, C) rather than im2col's (C, kh, kw), so
+    that channels are the innermost, contiguous run for channels-last data.
+    """
 
     def __init__(self, stride: Pair = 1, pad: Padding = 0) -> None:
         self.stride, self.pads = pair(stride, "stride"), pads(pad)
@@ -124,25 +150,41 @@ class Conv2D(Function):
             raise ValueError(f"conv2d: input has {x.shape[1]} channels but the kernels expect {c}")
         view = windows(x, (kh, kw), self.stride, self.pads)
         n, _, oh, ow = view.shape[:4]
-        self.col = view.transpose(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, c * kh * kw)
-        self.W, self.x_shape = W, x.shape
-        out = self.col @ W.reshape(f, -1).T
+        self.col = view.transpose(0, 2, 3, 4, 5, 1).reshape(n * oh * ow, kh * kw * c)
+        self.W_col = W.transpose(0, 2, 3, 1).reshape(f, -1)
+        self.W_shape, self.x_shape = W.shape, x.shape
+        self.channels_last = is_channels_last(x)
+        out = self.col @ self.W_col.T
         if b is not None:
             out += b
         return out.reshape(n, oh, ow, f).transpose(0, 3, 1, 2)
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray | None, ...]:
-        f, _c, kh, kw = self.W.shape
+        f, c, kh, kw = self.W_shape
         g = grad_out.transpose(0, 2, 3, 1).reshape(-1, f)
         need_x, need_w = self.needs_input_grad[:2]
-        grad_x = None
-        if need_x:
-            dcol = g @ self.W.reshape(f, -1)
-            grad_x = col2im(dcol, self.x_shape, kh, kw, self.stride, (self.pads[:2], self.pads[2:]))
-        grad_w = (g.T @ self.col).reshape(self.W.shape) if need_w else None
+        grad_x = self._grad_input(g @ self.W_col) if need_x else None
+        grad_w = None
+        if need_w:
+            grad_w = (g.T @ self.col).reshape(f, kh, kw, c).transpose(0, 3, 1, 2)
         if len(self.needs_input_grad) == 2:
             return grad_x, grad_w
         return grad_x, grad_w, g.sum(axis=0)
+
+    def _grad_input(self, dcol: np.ndarray) -> np.ndarray:
+        """col2im for (kh, kw, C)-ordered columns, summing overlapping windows."""
+        n, c, h, w = self.x_shape
+        _, _, kh, kw = self.W_shape
+        (sh, sw), (top, bottom, left, right) = self.stride, self.pads
+        oh, ow = output_size(h, kh, sh, top, bottom), output_size(w, kw, sw, left, right)
+        blocks = dcol.reshape(n, oh, ow, kh, kw, c)
+        padded = zeros_nchw((n, c, h + top + bottom, w + left + right), dcol.dtype, True)
+        nhwc = padded.transpose(0, 2, 3, 1)
+        for i in range(kh):
+            for j in range(kw):
+                nhwc[:, i : i + sh * oh : sh, j : j + sw * ow : sw, :] += blocks[:, :, :, i, j, :]
+        grad_x = padded[:, :, top : top + h, left : left + w]
+        return grad_x if self.channels_last else np.ascontiguousarray(grad_x)
 
 
 def conv2d(x: Any, W: Any, b: Any = None, stride: Pair = 1, pad: Padding = 0) -> Tensor:

@@ -8,7 +8,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from numnet.autograd.function import Function
-from numnet.functional.conv import Padding, Pair, check_window, pads, pair, windows
+from numnet.functional.conv import (
+    Padding,
+    Pair,
+    _pad,
+    check_window,
+    is_channels_last,
+    output_size,
+    pads,
+    pair,
+    windows,
+    zeros_nchw,
+)
 
 if TYPE_CHECKING:
     from numnet.autograd.tensor import Tensor
@@ -21,11 +32,12 @@ def _scatter(
     stride: tuple[int, int],
     p: Any,
     dtype: Any,
+    channels_last: bool,
 ) -> np.ndarray:
     """Add per_offset(i, j) (an (N, C, OH, OW) array) onto every window's (i, j) pixel."""
     n, c, h, w = shape
     top, bottom, left, right = p
-    padded = np.zeros((n, c, h + top + bottom, w + left + right), dtype=dtype)
+    padded = zeros_nchw((n, c, h + top + bottom, w + left + right), dtype, channels_last)
     (kh, kw), (sh, sw) = kernel, stride
     for i in range(kh):
         for j in range(kw):
@@ -35,8 +47,22 @@ def _scatter(
     return padded[:, :, top : top + h, left : left + w]
 
 
+def _offsets(
+    xp: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], out_hw: tuple[int, int]
+):
+    """(k, window pixel (i, j) of every window) for each of the kh * kw kernel offsets."""
+    (kh, kw), (sh, sw), (oh, ow) = kernel, stride, out_hw
+    for i in range(kh):
+        for j in range(kw):
+            yield i * kw + j, xp[:, :, i : i + sh * oh : sh, j : j + sw * ow : sw]
+
+
 class MaxPool2D(Function):
-    """out = max over each window; the gradient goes to the (first) maximum of the window."""
+    """out = max over each window; the gradient goes to the (first) maximum of the window.
+
+    A loop over the kh * kw offsets keeps the running maximum and where it came from, so
+    nothing is copied per window and the data keeps its memory layout.
+    """
 
     def __init__(self, kernel_size: Pair, stride: Pair | None = None, pad: Padding = 0) -> None:
         self.kernel = pair(kernel_size, "kernel_size")
@@ -45,11 +71,22 @@ class MaxPool2D(Function):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         check_window(x.shape, self.kernel, self.pads, "max_pool2d")
-        view = windows(x, self.kernel, self.stride, self.pads, value=-np.inf)
-        flat = view.reshape(*view.shape[:4], -1)
-        self.argmax = flat.argmax(axis=-1)
-        self.x_shape, self.dtype = x.shape, x.dtype
-        return np.take_along_axis(flat, self.argmax[..., None], axis=-1)[..., 0]
+        self.x_shape, self.dtype, self.channels_last = x.shape, x.dtype, is_channels_last(x)
+        top, bottom, left, right = self.pads
+        out_hw = (
+            output_size(x.shape[2], self.kernel[0], self.stride[0], top, bottom),
+            output_size(x.shape[3], self.kernel[1], self.stride[1], left, right),
+        )
+        best = self.argmax = None
+        for k, candidate in _offsets(_pad(x, self.pads, -np.inf), self.kernel, self.stride, out_hw):
+            if best is None:
+                best = candidate.copy(order="K")
+                self.argmax = np.zeros_like(best, dtype=np.int16)
+                continue
+            better = candidate > best
+            np.copyto(best, candidate, where=better)
+            self.argmax[better] = k
+        return best
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
         kw = self.kernel[1]
@@ -57,7 +94,10 @@ class MaxPool2D(Function):
         def at(i: int, j: int) -> np.ndarray:
             return grad_out * (self.argmax == i * kw + j)
 
-        return (_scatter(at, self.x_shape, self.kernel, self.stride, self.pads, self.dtype),)
+        grad = _scatter(
+            at, self.x_shape, self.kernel, self.stride, self.pads, self.dtype, self.channels_last
+        )
+        return (grad,)
 
 
 class AvgPool2D(Function):
@@ -71,16 +111,21 @@ class AvgPool2D(Function):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         check_window(x.shape, self.kernel, self.pads, "avg_pool2d")
-        self.x_shape, self.dtype = x.shape, x.dtype
+        self.x_shape, self.dtype, self.channels_last = x.shape, x.dtype, is_channels_last(x)
         return windows(x, self.kernel, self.stride, self.pads).mean(axis=(-2, -1))
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
         share = grad_out / (self.kernel[0] * self.kernel[1])
-        return (
-            _scatter(
-                lambda i, j: share, self.x_shape, self.kernel, self.stride, self.pads, self.dtype
-            ),
+        grad = _scatter(
+            lambda i, j: share,
+            self.x_shape,
+            self.kernel,
+            self.stride,
+            self.pads,
+            self.dtype,
+            self.channels_last,
         )
+        return (grad,)
 
 
 def max_pool2d(x: Any, kernel_size: Pair, stride: Pair | None = None, pad: Padding = 0) -> Tensor:

@@ -1,0 +1,320 @@
+"""numnet against PyTorch (CPU) on the notes' networks, measured side by side.
+
+    NUMNET_DATA=../shared/datasets python benchmarks/compare.py [--repeats 3] [--json out.json]
+
+Workloads (float32, the same thread count for both, the same MNIST data and batch order):
+  W1  the notes' MLP (784-512-512-10, dropout, L2, batch norm, Adam 1e-3, batch 128):
+      seconds per epoch (median of the timed epochs), test accuracy after 4 epochs,
+      peak resident memory of the whole training process;
+  W2  DLFS SimpleConvNet (conv 30 5x5, ReLU, 2x2 max pool, 100, 10; Adam 1e-3, batch 100):
+      seconds per epoch and test accuracy after 1 epoch;
+  W3  W1's model predicting the 10,000 test images in batches of 1000: images per second.
+Every measurement runs in a fresh child process, numnet and PyTorch alternating, so one
+framework's memory or thread pools never disturb the other. Also measured: the "BLAS
+floor" of W1, the time NumPy's float32 matrix products alone take for one epoch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+THREADS = 2
+EPOCHS_W1 = 4
+
+
+def load_mnist() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    from numnet.datasets import mnist
+
+    (x, y), (xt, yt) = mnist.load_data()
+    return (x.reshape(-1, 784).astype(np.float32) / 255, y.astype(np.int64),
+            xt.reshape(-1, 784).astype(np.float32) / 255, yt.astype(np.int64))  # fmt: skip
+
+
+def batch_orders(n: int, batch: int, epochs: int, seed: int = 0) -> list[list[np.ndarray]]:
+    """The shuffled batch indices of every epoch, shared by both frameworks."""
+    rng = np.random.default_rng(seed)
+    return [np.array_split(rng.permutation(n), range(batch, n, batch)) for _ in range(epochs)]
+
+
+# --- numnet ---------------------------------------------------------------------------------
+def numnet_w1(epochs: int, predict_only: bool = False) -> dict[str, float]:
+    import numnet
+    from numnet import functional as F
+    from numnet import optimizers, zoo
+
+    numnet.random.seed(0)
+    x, y, xt, yt = load_mnist()
+    model = zoo.mlp()
+    model.compile(optimizer=optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+    if predict_only:
+        return {"images_per_s": _throughput(lambda: model.predict(xt, batch_size=1000), len(xt))}
+    optimizer, params = model.optimizer, model.parameters()
+    times = []
+    for order in batch_orders(len(x), 128, epochs):
+        start = time.perf_counter()
+        model.train()
+        for index in order:
+            y_pred = model(x[index])
+            loss = (
+                F.softmax_cross_entropy(y_pred.creator.inputs[0], y[index])
+                + model.regularization_loss()
+            )
+            optimizer.zero_grad(params)
+            loss.backward()
+            optimizer.step(params)
+        times.append(time.perf_counter() - start)
+    accuracy = float((model.predict(xt, batch_size=1000).argmax(1) == yt).mean())
+    return {"seconds_per_epoch": statistics.median(times), "accuracy": accuracy}
+
+
+def numnet_w2(epochs: int) -> dict[str, float]:
+    import numnet
+    from numnet import functional as F
+    from numnet import optimizers, zoo
+
+    numnet.random.seed(0)
+    x, y, xt, yt = load_mnist()
+    x, xt = x.reshape(-1, 28, 28, 1), xt.reshape(-1, 28, 28, 1)
+    model = zoo.simple_cnn()
+    optimizer = optimizers.Adam(1e-3)
+    model.build((28, 28, 1))
+    params = model.parameters()
+    times = []
+    for order in batch_orders(len(x), 100, epochs):
+        start = time.perf_counter()
+        model.train()
+        for index in order:
+            logits = model(x[index]).creator.inputs[0]
+            loss = F.softmax_cross_entropy(logits, y[index])
+            optimizer.zero_grad(params)
+            loss.backward()
+            optimizer.step(params)
+        times.append(time.perf_counter() - start)
+    model.eval()
+    accuracy = float((model.predict(xt, batch_size=1000).argmax(1) == yt).mean())
+    return {"seconds_per_epoch": statistics.median(times), "accuracy": accuracy}
+
+
+# --- PyTorch --------------------------------------------------------------------------------
+def torch_w1(epochs: int, predict_only: bool = False) -> dict[str, float]:
+    import torch
+    from torch import nn
+
+    torch.manual_seed(0)
+    x, y, xt, yt = (torch.from_numpy(a) for a in load_mnist())
+    hidden = nn.Linear(512, 512)
+    model = nn.Sequential(
+        nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), hidden,
+        nn.BatchNorm1d(512, eps=1e-3, momentum=0.01), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 10),
+    )  # fmt: skip
+    for layer in model:
+        if isinstance(layer, nn.Linear):  # Keras' initialisation, as numnet's Dense
+            nn.init.xavier_uniform_(layer.weight)
+            nn.init.zeros_(layer.bias)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+    if predict_only:
+        model.eval()
+
+        def predict() -> None:
+            with torch.no_grad():
+                torch.cat([model(xt[i : i + 1000]).softmax(1) for i in range(0, len(xt), 1000)])
+
+        return {"images_per_s": _throughput(predict, len(xt))}
+    times = []
+    for order in batch_orders(len(x), 128, epochs):
+        start = time.perf_counter()
+        model.train()
+        for index in order:
+            index = torch.from_numpy(index)
+            loss = nn.functional.cross_entropy(model(x[index]), y[index])
+            loss = loss + 0.001 * (hidden.weight**2).sum()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        times.append(time.perf_counter() - start)
+    model.eval()
+    with torch.no_grad():
+        accuracy = float((model(xt).argmax(1) == yt).float().mean())
+    return {"seconds_per_epoch": statistics.median(times), "accuracy": accuracy}
+
+
+def torch_w2(epochs: int) -> dict[str, float]:
+    import torch
+    from torch import nn
+
+    torch.manual_seed(0)
+    x, y, xt, yt = (torch.from_numpy(a) for a in load_mnist())
+    x, xt = x.reshape(-1, 1, 28, 28), xt.reshape(-1, 1, 28, 28)
+    model = nn.Sequential(
+        nn.Conv2d(1, 30, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+        nn.Linear(4320, 100), nn.ReLU(), nn.Linear(100, 10),
+    )  # fmt: skip
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    times = []
+    for order in batch_orders(len(x), 100, epochs):
+        start = time.perf_counter()
+        for index in order:
+            index = torch.from_numpy(index)
+            loss = nn.functional.cross_entropy(model(x[index]), y[index])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        times.append(time.perf_counter() - start)
+    with torch.no_grad():
+        accuracy = float((model(xt).argmax(1) == yt).float().mean())
+    return {"seconds_per_epoch": statistics.median(times), "accuracy": accuracy}
+
+
+def _throughput(predict: object, count: int, repeats: int = 5) -> float:
+    predict()  # warm up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        predict()
+        times.append(time.perf_counter() - start)
+    return count / statistics.median(times)
+
+
+def blas_floor() -> float:
+    """Seconds one W1 epoch spends in its float32 matrix products alone (469 steps)."""
+    rng = np.random.default_rng(0)
+    a = {
+        s: rng.random(s, dtype=np.float32)
+        for s in [(128, 784), (784, 512), (128, 512), (512, 512), (512, 10), (128, 10)]
+    }
+    start = time.perf_counter()
+    for _ in range(469):
+        h1 = a[128, 784] @ a[784, 512]
+        h2 = h1 @ a[512, 512]
+        h2 @ a[512, 10]  # forward
+        a[128, 512].T @ a[128, 10]  # dW3
+        a[128, 10] @ a[512, 10].T  # dx3
+        a[128, 512].T @ a[128, 512]  # dW2
+        a[128, 512] @ a[512, 512].T  # dx2
+        a[128, 784].T @ a[128, 512]  # dW1
+    return time.perf_counter() - start
+
+
+WORKERS = {
+    ("numnet", "W1"): lambda: numnet_w1(EPOCHS_W1),
+    ("numnet", "W2"): lambda: numnet_w2(1),
+    ("numnet", "W3"): lambda: numnet_w1(0, predict_only=True),
+    ("torch", "W1"): lambda: torch_w1(EPOCHS_W1),
+    ("torch", "W2"): lambda: torch_w2(1),
+    ("torch", "W3"): lambda: torch_w1(0, predict_only=True),
+}
+
+
+def worker(framework: str, workload: str) -> None:
+    if framework == "torch":
+        import torch
+
+        torch.set_num_threads(THREADS)
+    result = WORKERS[framework, workload]()
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def run_child(framework: str, workload: str) -> dict[str, float]:
+    env = {**os.environ, "OMP_NUM_THREADS": str(THREADS), "OPENBLAS_NUM_THREADS": str(THREADS)}
+    done = subprocess.run(
+        [sys.executable, __file__, "--worker", framework, workload],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"{framework} {workload} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--workloads", default="W1,W2,W3")
+    parser.add_argument("--json", default="benchmarks/results.json")
+    parser.add_argument(
+        "--worker", nargs=2, metavar=("FRAMEWORK", "WORKLOAD"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.worker:
+        worker(*args.worker)
+        return
+    workloads = args.workloads.split(",")
+    results: dict[str, dict[str, list[dict[str, float]]]] = {
+        w: {"numnet": [], "torch": []} for w in workloads
+    }
+    for repeat in range(args.repeats):
+        for workload in workloads:
+            for framework in ("numnet", "torch"):  # interleaved
+                outcome = run_child(framework, workload)
+                results[workload][framework].append(outcome)
+                print(f"run {repeat + 1}: {workload} {framework}: {outcome}", flush=True)
+    floor = statistics.median(blas_floor() for _ in range(3))
+    report = summarise(results, floor)
+    print_table(report)
+    Path(args.json).write_text(json.dumps(report, indent=2))
+    print(f"\nwrote {args.json}")
+
+
+def summarise(results: dict, floor: float) -> dict:
+    import numnet
+
+    try:
+        import torch
+
+        torch_version = torch.__version__
+    except ImportError:
+        torch_version = "not installed"
+    rows = {}
+    for workload, by_framework in results.items():
+        row = {}
+        for framework, runs in by_framework.items():
+            keys = runs[0].keys()
+            row[framework] = {k: statistics.median(r[k] for r in runs) for k in keys}
+        rows[workload] = row
+    return {
+        "date": date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {THREADS} threads",
+        "versions": {
+            "numnet": numnet.__version__,
+            "numpy": np.__version__,
+            "torch": torch_version,
+            "python": platform.python_version(),
+        },  # fmt: skip
+        "blas_floor_w1_s_per_epoch": floor,
+        "workloads": rows,
+    }
+
+
+def print_table(report: dict) -> None:
+    print(f"\n{report['date']}, {report['machine']}, medians; ratio = numnet / PyTorch")
+    print(f"{'measure':<34}{'numnet':>10}{'PyTorch':>10}{'ratio':>8}")
+    labels = {
+        "seconds_per_epoch": "s/epoch",
+        "accuracy": "test accuracy",
+        "images_per_s": "images/s",
+        "peak_rss_mb": "peak RSS, MB",
+    }
+    for workload, row in report["workloads"].items():
+        for key, label in labels.items():
+            if key in row["numnet"]:
+                a, b = row["numnet"][key], row["torch"][key]
+                print(f"{workload + ' ' + label:<34}{a:>10.4g}{b:>10.4g}{a / b:>8.2f}")
+    print(f"{'W1 BLAS floor, s/epoch':<34}{report['blas_floor_w1_s_per_epoch']:>10.3g}")
+
+
+if __name__ == "__main__":
+    main()

@@ -58,6 +58,14 @@ def test_other_models_train(model, tmp_path):
     assert (tmp_path / "model.npz").exists()
 
 
+def test_cnn_training_draws_filters_before_and_after(tmp_path):
+    argv = ["train", "--model", "lenet5", "--epochs", "1", "--train-limit", "500"]
+    assert run(*argv, "--test-limit", "100", "--out", str(tmp_path)) == 0
+    names = {p.name for p in tmp_path.iterdir()}
+    for label in ("before", "after"):
+        assert {f"filters_{label}.png", f"feature_maps_{label}.png"} <= names
+
+
 def test_evaluate_prints_accuracy_and_confusion_matrix(trained, capsys):
     assert run("evaluate", f"{trained}/model.npz", "--limit", "1000") == 0
     out = capsys.readouterr().out

@@ -17,6 +17,8 @@ import numpy as np
 import numnet
 from numnet import optimizers, plot, zoo
 from numnet.datasets import fashion_mnist, files, mnist
+from numnet.experiments import EXPERIMENTS
+from numnet.experiments.report import write_index
 from numnet.layers import Conv2D
 from numnet.models import Model, load_model
 from numnet.naming import lookup
@@ -179,6 +181,31 @@ def _predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def _experiment(args: argparse.Namespace) -> int:
+    out = Path(args.out or Path("runs") / "experiments")
+    if args.name == "list":
+        for name, module in EXPERIMENTS.items():
+            print(f"{name:<22}{module.DESCRIPTION}")
+        return 0
+    names = list(EXPERIMENTS) if args.name == "all" else [args.name]
+    modules = [lookup("experiment", name, EXPERIMENTS) for name in names]
+    done = []
+    for name, module in zip(names, modules, strict=True):
+        start = time.perf_counter()
+        folder = out / name if args.name == "all" else out
+        result = module.run(folder, seed=args.seed, quick=args.quick)
+        seconds = time.perf_counter() - start
+        print(f"{name} ({seconds:.1f}s): {result.claim}")
+        for key, value in result.numbers.items():
+            print(f"  {key}: {value}")
+        done.append((name, result, seconds))
+    if args.name == "all":
+        print(f"Wrote {write_index(done, out)}")
+    else:
+        print(f"Wrote {', '.join(f.file for f in done[0][1].figures)} and results.json to {out}")
+    return 0
+
+
 def _versions() -> dict[str, str]:
     return {
         "numnet": numnet.__version__,
@@ -245,6 +272,15 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("model", help="model file")
     predict.add_argument("images", nargs="+", help="image files (any size, colour or grey)")
     predict.set_defaults(run=_predict)
+
+    experiment = commands.add_parser(
+        "experiment", help="reproduce a claim of the notes as a figure"
+    )
+    experiment.add_argument("name", help=f"list, all, or one of: {', '.join(EXPERIMENTS)}")
+    experiment.add_argument("--out", default=None, help="output folder (runs/experiments)")
+    experiment.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    experiment.add_argument("--quick", action="store_true", help="a reduced, faster configuration")
+    experiment.set_defaults(run=_experiment)
 
     info = commands.add_parser("info", help="versions, where data is found, the cache folder")
     info.set_defaults(run=_info)

@@ -37,6 +37,8 @@ def draw_cnn(model: Model, image: np.ndarray, out_dir: str | Path, label: str) -
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     conv = first_conv(model)
+    if not conv.built:
+        model.build(image.shape)
     filters = out_dir / f"filters_{label}.png"
     maps = out_dir / f"feature_maps_{label}.png"
     plot.filter_grid(conv.kernel.numpy(), filters, f"{conv.name} filters ({label})")

@@ -49,6 +49,7 @@ def test_image_smaller_than_kernel_names_the_layer():
 def test_lenet5_summary_shapes_and_parameters(capsys):
     zoo.lenet5().summary()
     out = capsys.readouterr().out
+    assert "conv2d (Conv2D)" in out and "max_pooling2d_1 (MaxPooling2D)" in out
     for shape in [
         "(None, 28, 28, 6)",
         "(None, 14, 14, 6)",

@@ -112,3 +112,16 @@ def test_optimizer_follows_its_schedule():
         w.grad = np.ones(1)
         opt.step([w])
     np.testing.assert_allclose(w.data, [-(1 + 0.5 + 0.25)])
+
+
+def test_adam_flushes_subnormal_moments():
+    w = numnet.Tensor(np.ones(2, dtype=np.float32), requires_grad=True)
+    opt = optimizers.Adam()
+    w.grad = np.array([1.0, 1.0], dtype=np.float32)
+    opt.step([w])
+    for _ in range(899):  # m of the first element decays by 0.9 per step: 0.1 * 0.9**899 < 1e-38
+        w.grad = np.array([0.0, 1.0], dtype=np.float32)
+        opt.step([w])
+    m = opt._state[id(w)]["m"]
+    assert m[0] == 0.0 and m[1] > 0.5
+    assert np.all((m == 0) | (np.abs(m) >= np.finfo(np.float32).tiny))

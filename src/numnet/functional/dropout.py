@@ -25,7 +25,7 @@ class Dropout(Function):
     def forward(self, x: np.ndarray) -> np.ndarray:
         dtype = x.dtype if x.dtype in (np.float32, np.float64) else np.float32
         keep = self.rng.random(x.shape, dtype=dtype) >= self.rate
-        self.scaled_mask = keep.astype(x.dtype) * x.dtype.type(1 / (1 - self.rate))
+        self.scaled_mask = np.multiply(keep, 1 / (1 - self.rate), dtype=x.dtype)
         return x * self.scaled_mask
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:

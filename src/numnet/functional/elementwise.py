@@ -93,6 +93,17 @@ class Pow(Function):
         return grad_a, grad_b
 
 
+class Square(Function):
+    """y = x**2; dx = 2 x grad_out (cheaper than the general power rule)."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.x = x
+        return x * x
+
+    def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
+        return (grad_out * (2 * self.x),)
+
+
 class Exp(Function):
     """y = e**x; dx = grad_out * y."""
 
@@ -201,7 +212,7 @@ def pow(a: ArrayLike, b: ArrayLike) -> Tensor:
 
 def square(x: ArrayLike) -> Tensor:
     """x ** 2."""
-    return Pow()(x, 2)
+    return Square()(x)
 
 
 def exp(x: ArrayLike) -> Tensor:

@@ -13,6 +13,17 @@ from numnet.optimizers.schedules import LearningRateSchedule
 LR = float | LearningRateSchedule
 
 
+def flush_subnormals(*arrays: np.ndarray) -> None:
+    """Set values too small for a normal float to zero.
+
+    A moment whose gradient stays zero (a dead unit) decays geometrically into subnormal
+    numbers, which CPUs handle many times slower than normal ones; zero is as good a value.
+    """
+    for array in arrays:
+        tiny = np.finfo(array.dtype).tiny
+        array[np.abs(array) < tiny] = 0
+
+
 class Adagrad(Optimizer):
     """AdaGrad (Duchi, Hazan & Singer 2011): h <- h + dW**2, W <- W - lr * dW / (sqrt(h) + eps).
 
@@ -82,11 +93,26 @@ class Adam(Optimizer):
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], lr: float) -> None:
         m = slot(state, "m", param)
         v = slot(state, "v", param)
+        work = slot(state, "work", param)  # scratch space: the update allocates nothing
         t = self.iterations
         lr_t = lr * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
-        m += (1 - self.beta_1) * (grad - m)
-        v += (1 - self.beta_2) * (grad * grad - v)
-        param -= (lr_t * m) / (np.sqrt(v) + self.epsilon)
+        # m <- beta_1 m + (1 - beta_1) g
+        m *= self.beta_1
+        np.multiply(grad, 1 - self.beta_1, out=work)
+        m += work
+        # v <- beta_2 v + (1 - beta_2) g**2
+        v *= self.beta_2
+        np.multiply(grad, grad, out=work)
+        work *= 1 - self.beta_2
+        v += work
+        # W <- W - lr_t m / (sqrt(v) + epsilon)
+        np.sqrt(v, out=work)
+        work += self.epsilon
+        np.divide(m, work, out=work)
+        work *= lr_t
+        param -= work
+        if t % 100 == 0:
+            flush_subnormals(m, v)
 
 
 class AdamW(Adam):

@@ -1,0 +1,38 @@
+"""The HTML report of `numnet experiment all`: every figure with its caption and numbers."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from numnet.experiments.common import Result
+
+
+def write_index(results: list[tuple[str, Result, float]], out_dir: Path) -> Path:
+    """index.html in out_dir, linking each experiment's figures (in its own sub-folder)."""
+    sections = []
+    for folder, result, seconds in results:
+        figures = "".join(
+            f'<figure><img src="{html.escape(f"{folder}/{f.file}")}" alt="{html.escape(f.file)}">'
+            f"<figcaption>{html.escape(f.caption)}</figcaption></figure>"
+            for f in result.figures
+        )
+        numbers = html.escape(json.dumps(result.numbers, indent=2, default=float))
+        sections.append(
+            f'<section id="{html.escape(result.name)}"><h2>{html.escape(result.name)}</h2>'
+            f"<p><b>Claim:</b> {html.escape(result.claim)} <i>({seconds:.1f} s)</i></p>"
+            f"{figures}<details><summary>numbers</summary><pre>{numbers}</pre></details></section>"
+        )
+    page = (
+        "<!doctype html><html><head><meta charset='utf-8'><title>numnet experiments</title>"
+        "<style>body{font-family:sans-serif;max-width:1100px;margin:auto;padding:1em}"
+        "img{max-width:100%;border:1px solid #ddd}figcaption{color:#444;margin:.4em 0 1.2em}"
+        "section{border-bottom:1px solid #ccc;padding-bottom:1em}</style></head><body>"
+        "<h1>numnet experiments: the notes' claims, measured</h1>"
+        + "".join(sections)
+        + "</body></html>"
+    )
+    path = out_dir / "index.html"
+    path.write_text(page)
+    return path

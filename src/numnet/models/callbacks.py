@@ -120,7 +120,7 @@ class TerminateOnNaN(Callback):
                 f"batch {batch + 1}. Try a smaller learning rate, scale the inputs to [0, 1], "
                 f"or check the data for NaN values.",
                 RuntimeWarning,
-                stacklevel=2,
+                stacklevel=5,  # point at the user's fit() call
             )
 
 

@@ -1,0 +1,81 @@
+"""Learning-rate decay: big steps early to make progress, small steps late to settle.
+
+The same network trained on MNIST with a constant rate and with step, exponential and
+cosine schedules; the decayed runs end at a lower training loss."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+import numnet
+from numnet import optimizers, plot
+from numnet.experiments.common import Figure, Result, dense_stack, mnist_subset, prepare
+from numnet.optimizers import schedules
+
+DESCRIPTION = "constant vs step vs exponential vs cosine learning-rate schedules on MNIST"
+
+
+def run(out_dir: str | Path, seed: int = 0, quick: bool = False) -> Result:
+    """Train one network per schedule with SGD and record every step's loss."""
+    out = prepare(out_dir)
+    (x, y), (xt, yt) = mnist_subset(5000 if quick else 30000, 2000, seed)
+    epochs, batch, lr = (6 if quick else 10), 32, 0.2
+    per_epoch = len(x) // batch
+    steps = epochs * per_epoch
+    schedule_makers = {
+        "constant": lambda: lr,
+        "step (x0.5 every 1/4)": lambda: schedules.StepDecay(lr, steps // 4, 0.5),
+        "exponential": lambda: schedules.ExponentialDecay(lr, steps, 0.05),
+        "cosine": lambda: schedules.CosineDecay(lr, steps),
+    }
+    losses, rates, test = {}, {}, {}
+    for name, make in schedule_makers.items():
+        numnet.random.seed(seed)
+        model = dense_stack([784, 100, 100, 10], "relu")
+        optimizer = optimizers.SGD(make())
+        model.compile(
+            optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+        )
+        rng = np.random.default_rng(seed)
+        model.train()
+        losses[name], rates[name] = [], []
+        for _ in range(epochs):
+            for index in np.array_split(rng.permutation(len(x)), per_epoch):
+                rates[name].append(optimizer.current_learning_rate)
+                losses[name].append(model.train_step(x[index], y[index]))
+        test[name] = float(model.evaluate(xt, yt)[1])
+    last_epoch_std = {name: float(np.std(v[-per_epoch:])) for name, v in losses.items()}
+    plt = plot.pyplot()
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.2))
+    window = per_epoch // 4
+    for name in schedule_makers:
+        axes[0].plot(rates[name], label=name)
+        smooth = np.convolve(losses[name], np.ones(window) / window, mode="valid")
+        axes[1].plot(smooth, label=f"{name} (test {test[name]:.1%})")
+    axes[0].set(title="learning rate", xlabel="step", ylabel="learning rate")
+    axes[1].set(
+        title="training loss per step (moving average)", xlabel="step", ylabel="loss", yscale="log"
+    )
+    for ax in axes:
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out / "lr_decay.png", dpi=100)
+    plt.close(fig)
+    result = Result(
+        name="lr-decay",
+        claim="from the same high start, decaying the rate ends at a better test accuracy",
+        numbers={"last_epoch_loss_std": last_epoch_std, "test_accuracy": test},
+        figures=[
+            Figure(
+                "lr_decay.png",
+                "Left: the four schedules (SGD, batch 32, starting at 0.2). Right: training loss "
+                "per step; big early steps make fast progress, and the decayed runs finish with "
+                "small careful steps and a better test accuracy (in the legend).",
+            )
+        ],
+    )
+    result.save(out)
+    return result

@@ -61,7 +61,7 @@ def test_experiment_command(quick_run, tmp_path, capsys):
     assert cli.main(["experiment", "gates", "--quick", "--out", str(tmp_path / "one")]) == 0
     assert json.loads((tmp_path / "one" / "results.json").read_text())["name"] == "gates"
     page = (quick_run / "index.html").read_text()
-    for name, module in EXPERIMENTS.items():
+    for name in EXPERIMENTS:
         assert f'id="{name}"' in page
         for figure in json.loads((quick_run / name / "results.json").read_text())["figures"]:
             assert f'src="{name}/{figure["file"]}"' in page

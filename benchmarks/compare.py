@@ -35,11 +35,16 @@ EPOCHS_W1 = 4
 
 
 def load_mnist() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Float32 images in [0, 1] (scaled in place: no second full-size copy) and labels."""
     from numnet.datasets import mnist
 
     (x, y), (xt, yt) = mnist.load_data()
-    return (x.reshape(-1, 784).astype(np.float32) / 255, y.astype(np.int64),
-            xt.reshape(-1, 784).astype(np.float32) / 255, yt.astype(np.int64))  # fmt: skip
+    images = []
+    for raw in (x, xt):
+        scaled = raw.reshape(-1, 784).astype(np.float32)
+        scaled /= 255
+        images.append(scaled)
+    return images[0], y.astype(np.int64), images[1], yt.astype(np.int64)
 
 
 def batch_orders(n: int, batch: int, epochs: int, seed: int = 0) -> list[list[np.ndarray]]:

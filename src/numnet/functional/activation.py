@@ -66,14 +66,14 @@ class Tanh(Function):
 
 
 class ReLU(Function):
-    """y = max(0, x); the gradient passes where x > 0 and is blocked elsewhere."""
+    """y = max(0, x); the gradient passes where x > 0 (where y > 0) and is blocked elsewhere."""
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self.mask = x > 0
-        return np.maximum(x, 0, dtype=x.dtype)
+        self.y = np.maximum(x, 0, dtype=x.dtype)
+        return self.y
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
-        return (grad_out * self.mask,)
+        return (grad_out * (self.y > 0),)
 
 
 class LeakyReLU(Function):

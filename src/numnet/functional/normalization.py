@@ -61,25 +61,29 @@ class BatchNormTrain(Function):
 
 
 class BatchNormInference(Function):
-    """Inference form: normalise with fixed running statistics, an affine map of x."""
+    """Inference form: normalise with fixed running statistics, which makes batch norm an
+    affine map y = x * scale + shift with scale = gamma / sqrt(var + eps) and
+    shift = beta - mean * scale, computed once per call on the small per-feature vectors."""
 
     def __init__(self, mean: np.ndarray, var: np.ndarray, eps: float, axis: int) -> None:
         self.mean, self.var, self.eps, self.axis = mean, var, eps, axis
 
     def forward(self, x: np.ndarray, gamma: np.ndarray, beta: np.ndarray) -> np.ndarray:
-        inv_std = _broadcastable(1 / np.sqrt(self.var + self.eps), x.ndim, self.axis)
-        self.x_hat = (x - _broadcastable(self.mean, x.ndim, self.axis)) * inv_std
-        self.scale = _broadcastable(gamma, x.ndim, self.axis) * inv_std
-        y = self.x_hat * _broadcastable(gamma, x.ndim, self.axis)
-        return (y + _broadcastable(beta, x.ndim, self.axis)).astype(x.dtype, copy=False)
+        self.x, self.inv_std = x, 1 / np.sqrt(self.var + self.eps)
+        scale = (gamma * self.inv_std).astype(x.dtype, copy=False)
+        shift = (beta - self.mean * scale).astype(x.dtype, copy=False)
+        self.scale = _broadcastable(scale, x.ndim, self.axis)
+        y = x * self.scale
+        y += _broadcastable(shift, x.ndim, self.axis)
+        return y
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray, ...]:
         axes = _reduce_axes(grad_out.ndim, self.axis)
-        return (
-            grad_out * self.scale,
-            (grad_out * self.x_hat).sum(axis=axes),
-            grad_out.sum(axis=axes),
+        ndim = grad_out.ndim
+        x_hat = (self.x - _broadcastable(self.mean, ndim, self.axis)) * _broadcastable(
+            self.inv_std, ndim, self.axis
         )
+        return grad_out * self.scale, (grad_out * x_hat).sum(axis=axes), grad_out.sum(axis=axes)
 
 
 def batch_norm(

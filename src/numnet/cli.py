@@ -53,6 +53,7 @@ def _shaped(x: np.ndarray, sample_shape: Sequence[int]) -> np.ndarray:
 def _train(args: argparse.Namespace) -> int:
     entry = lookup("model", args.model, zoo.MODELS)
     epochs = args.epochs or entry.epochs
+    args.batch_size = args.batch_size or entry.batch_size
     numnet.random.seed(args.seed)
     out = Path(args.out or Path("runs") / datetime.now().strftime("%Y%m%d-%H%M%S"))
     x_train, y_train = load_split(args.dataset, "train", args.train_limit)
@@ -243,7 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--epochs", type=int, default=None, help="passes over the data (model default)"
     )
-    train.add_argument("--batch-size", type=int, default=128, help="samples per step (128)")
+    train.add_argument(
+        "--batch-size", type=int, default=None, help="samples per step (model default)"
+    )
     train.add_argument(
         "--optimizer", default="adam", help=f"one of {', '.join(optimizers.OPTIMIZERS)}"
     )

@@ -23,6 +23,7 @@ class ZooEntry:
     epochs: int
     description: str
     lr_decay: float | None = None  # learning rate multiplied by this after every epoch
+    batch_size: int = 128
 
 
 def mlp() -> Sequential:
@@ -127,5 +128,7 @@ MODELS: dict[str, ZooEntry] = {
     "shallow": ZooEntry(shallow, (784,), 4, "one hidden layer, 784-100-10"),
     "lenet5": ZooEntry(lenet5, (28, 28, 1), 15, "LeNet-5 with ReLU and max pooling", lr_decay=0.85),
     "simple_cnn": ZooEntry(simple_cnn, (28, 28, 1), 5, "DLFS SimpleConvNet: conv30-pool-100-10"),
-    "deep_cnn": ZooEntry(deep_cnn, (28, 28, 1), 12, "DLFS DeepConvNet: six 3x3 convs, dropout"),
+    "deep_cnn": ZooEntry(
+        deep_cnn, (28, 28, 1), 20, "DLFS DeepConvNet: six 3x3 convs, dropout", batch_size=100
+    ),
 }

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from numnet.datasets.download import Opener
-from numnet.datasets.files import IDXDataset, load_arrays
+from numnet.datasets.files import IDXDataset, keras_layout
 
 CLASS_NAMES = (
     "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -33,5 +33,4 @@ Split = tuple[np.ndarray, np.ndarray]
 
 def load_data(path: str | Path | None = None, opener: Opener | None = None) -> tuple[Split, Split]:
     """Keras layout: ((x_train uint8 (N, 28, 28), y_train uint8 (N,)), (x_test, y_test))."""
-    arrays = load_arrays(DATASET, path, opener)
-    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
+    return keras_layout(DATASET, path, opener)

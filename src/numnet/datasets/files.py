@@ -148,3 +148,11 @@ def _write_cache(cached: Path, arrays: dict[str, np.ndarray], fingerprint: str) 
         os.replace(temporary, cached)
     except OSError:
         pass  # a read-only cache only costs speed
+
+
+def keras_layout(
+    dataset: IDXDataset, path: str | Path | None = None, opener: download.Opener | None = None
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """((x_train, y_train), (x_test, y_test)) as Keras' load_data returns them."""
+    arrays = load_arrays(dataset, path, opener)
+    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])

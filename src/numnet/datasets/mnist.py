@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from numnet.datasets.download import Opener
-from numnet.datasets.files import IDXDataset, load_arrays
+from numnet.datasets.files import IDXDataset, keras_layout
 
 DATASET = IDXDataset(
     name="mnist",
@@ -28,8 +28,7 @@ Split = tuple[np.ndarray, np.ndarray]
 
 def load_data(path: str | Path | None = None, opener: Opener | None = None) -> tuple[Split, Split]:
     """Keras layout: ((x_train uint8 (60000, 28, 28), y_train uint8 (60000,)), (x_test, y_test))."""
-    arrays = load_arrays(DATASET, path, opener)
-    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
+    return keras_layout(DATASET, path, opener)
 
 
 def load_mnist(

@@ -103,6 +103,14 @@ def test_bad_input_gives_one_clear_line(argv, message, capsys):
     assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
 
 
+@pytest.mark.parametrize("argv", [["--epochs", "0"], ["--batch-size", "-3"], ["--lr", "abc"]])
+def test_bad_numbers_are_refused_by_the_parser(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        run("train", *argv)
+    assert exit_info.value.code == 2
+    assert "expected a" in capsys.readouterr().err
+
+
 def test_wrong_files(trained, tmp_path, capsys):
     text = tmp_path / "notes.txt"
     text.write_text("hello")

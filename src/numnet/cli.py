@@ -226,6 +226,28 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every numnet command."""
     parser = argparse.ArgumentParser(
@@ -242,22 +264,27 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--model", default="mlp", help=f"network to train: {models}")
     train.add_argument("--dataset", default="mnist", help="mnist or fashion_mnist")
     train.add_argument(
-        "--epochs", type=int, default=None, help="passes over the data (model default)"
+        "--epochs", type=positive_int, default=None, help="passes over the data (model default)"
     )
     train.add_argument(
-        "--batch-size", type=int, default=None, help="samples per step (model default)"
+        "--batch-size", type=positive_int, default=None, help="samples per step (model default)"
     )
     train.add_argument(
         "--optimizer", default="adam", help=f"one of {', '.join(optimizers.OPTIMIZERS)}"
     )
-    train.add_argument("--lr", type=float, default=None, help="learning rate (optimizer default)")
+    train.add_argument(
+        "--lr", type=positive_float, default=None, help="learning rate (optimizer default)"
+    )
     train.add_argument("--seed", type=int, default=0, help="random seed (0)")
     train.add_argument("--out", default=None, help="output folder (runs/<timestamp>)")
     train.add_argument(
-        "--train-limit", type=int, default=None, help="use only the first N training images"
+        "--train-limit",
+        type=positive_int,
+        default=None,
+        help="use only the first N training images",
     )
     train.add_argument(
-        "--test-limit", type=int, default=None, help="use only the first N test images"
+        "--test-limit", type=positive_int, default=None, help="use only the first N test images"
     )
     train.set_defaults(run=_train)
 
@@ -267,7 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("model", help="model file written by numnet train or model.save")
     evaluate.add_argument("--dataset", default="mnist", help="mnist or fashion_mnist")
     evaluate.add_argument(
-        "--limit", type=int, default=None, help="use only the first N test images"
+        "--limit", type=positive_int, default=None, help="use only the first N test images"
     )
     evaluate.set_defaults(run=_evaluate)
 

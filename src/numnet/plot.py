@@ -89,14 +89,17 @@ def filter_grid(kernel: np.ndarray, path: str | Path, title: str = "first-layer 
     count = kernel.shape[0]
     cols = int(np.ceil(np.sqrt(count)))
     rows = int(np.ceil(count / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(1.3 * cols, 1.3 * rows + 0.5), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(1.3 * cols, 1.3 * rows + 0.8), squeeze=False)
     for index, ax in enumerate(axes.flat):
         ax.axis("off")
         if index < count:
             ax.imshow(kernel[index, 0], cmap="gray", interpolation="nearest")
-            ax.set_title(str(index), fontsize=7)
+            ax.set_title(f"filter {index}", fontsize=7)
     fig.suptitle(title)
-    fig.tight_layout()
+    fig.text(
+        0.5, 0.01, "black: most negative weight, white: most positive", ha="center", fontsize=7
+    )
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return Path(path)
@@ -110,7 +113,7 @@ def feature_maps(
     count = maps.shape[0]
     cols = min(count + 1, 8)
     rows = int(np.ceil((count + 1) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(1.5 * cols, 1.5 * rows + 0.5), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(1.5 * cols, 1.5 * rows + 0.8), squeeze=False)
     for index, ax in enumerate(axes.flat):
         ax.axis("off")
         if index == 0:
@@ -120,7 +123,8 @@ def feature_maps(
             ax.imshow(maps[index - 1], cmap="viridis")
             ax.set_title(f"map {index - 1}", fontsize=8)
     fig.suptitle(title)
-    fig.tight_layout()
+    fig.text(0.5, 0.01, "brighter: stronger response of that filter", ha="center", fontsize=8)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return Path(path)

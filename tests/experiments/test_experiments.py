@@ -91,7 +91,9 @@ def test_vanishing_gradients(quick_run):
 def test_dead_relu(quick_run):
     numbers = numbers_of(quick_run, "dead-relu")
     relu, leaky = numbers["relu"]["dead_fraction"], numbers["leaky_relu"]["dead_fraction"]
-    assert relu[-1] > relu[0] + 0.05  # more dead units at the largest learning rate
+    assert relu[-1] > relu[0] + 0.1  # many more dead units at the largest learning rate
+    accuracy = numbers["leaky_relu"]["test_accuracy"][-1], numbers["relu"]["test_accuracy"][-1]
+    assert accuracy[0] > accuracy[1] + 0.1  # where ReLU units die, leaky ReLU still learns
     assert len(leaky) == len(relu)
 
 
@@ -102,8 +104,8 @@ def test_optimizers(quick_run):
 
 
 def test_lr_decay(quick_run):
-    accuracy = numbers_of(quick_run, "lr-decay")["test_accuracy"]
-    assert min(v for k, v in accuracy.items() if k != "constant") > accuracy["constant"]
+    spread = numbers_of(quick_run, "lr-decay")["last_epoch_probe_loss_std"]
+    assert 3 * max(v for k, v in spread.items() if k != "constant") < spread["constant"]
 
 
 def test_batchnorm(quick_run):

@@ -285,3 +285,12 @@ def test_model_file_is_json_plus_arrays(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load_model(tmp_path / "m.npz")
+
+
+def test_build_takes_a_keras_batch_shape_or_a_sample_shape():
+    keras_style, plain = small_model(), small_model()
+    keras_style.build((None, 2))
+    plain.build((2,))
+    assert keras_style.count_params() == plain.count_params() > 0
+    with pytest.raises(ValueError, match=r"\(None, 784\)"):
+        small_model().build((None, None))

@@ -1,9 +1,10 @@
-"""Batch normalisation ("Deep Learning from Scratch" 6.3.2): with BN a deep network trains
-quickly from almost any weight scale; without it, training stalls when the initial
-weights are too small or too large."""
+"""Batch normalisation ("Deep Learning from Scratch" 6.3.2): with BN a deep network learns
+from almost any initial weight scale; without it, only scales near He's sqrt(2 / fan_in)
+learn, and training stalls when the initial weights are too small or too large."""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -49,7 +50,10 @@ def run(out_dir: str | Path, seed: int = 0, quick: bool = False) -> Result:
                 loss="sparse_categorical_crossentropy",
                 metrics=["accuracy"],
             )
-            history = model.fit(x, y, epochs=epochs, batch_size=100, verbose=0, seed=seed)
+            with warnings.catch_warnings():
+                # Without BN the largest scale diverges; fit stops it with a NaN warning.
+                warnings.simplefilter("ignore", RuntimeWarning)
+                history = model.fit(x, y, epochs=epochs, batch_size=100, verbose=0, seed=seed)
             curves[f"{scale:.3g}"][label] = history.history.get("accuracy", [0.0])
     plt = plot.pyplot()
     cols = 4
@@ -76,14 +80,15 @@ def run(out_dir: str | Path, seed: int = 0, quick: bool = False) -> Result:
     final = {s: {label: v[-1] for label, v in by.items()} for s, by in curves.items()}
     result = Result(
         name="batchnorm",
-        claim="with batch normalisation training succeeds across weight scales; without, it stalls",
+        claim="with batch normalisation the network learns from every initial weight scale "
+        "but the tiniest; without it, only scales near He's (about 0.14) learn",
         numbers={"final_training_accuracy": final},
         figures=[
             Figure(
                 "batchnorm.png",
                 "Training accuracy per epoch of a 5-hidden-layer ReLU network (1,000 MNIST images, "
                 "SGD 0.01) for several initial weight scales: solid with batch normalisation, "
-                "dashed without.",
+                "dashed without. A dashed curve that ends early diverged (the loss became NaN).",
             )
         ],
     )

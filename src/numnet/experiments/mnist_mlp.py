@@ -46,7 +46,7 @@ def run(out_dir: str | Path, seed: int = 0, quick: bool = False) -> Result:
     for ax, index in zip(axes.flat, worst, strict=False):
         ax.imshow(xt[index].reshape(28, 28), cmap="gray")
         ax.set_title(
-            f"label {yt[index]}, said {predicted[index]}\\n({probabilities[index, predicted[index]]:.0%} sure)",
+            f"label {yt[index]}, said {predicted[index]}\n({probabilities[index, predicted[index]]:.0%} sure)",
             fontsize=8,
         )
         ax.axis("off")

@@ -38,7 +38,14 @@ def run(out_dir: str | Path, seed: int = 0, quick: bool = False) -> Result:
     logistic, logistic_accuracy = train(None, x, y, steps, seed)
     models = {h: train(h, x, y, steps, seed) for h in sizes}
     plt = plot.pyplot()
-    fig, axes = plt.subplots(1, 2 + len(sizes), figsize=(4 * (2 + len(sizes)), 4))
+    panels = 2 + len(sizes)
+    cols = 3
+    rows = -(-panels // cols)
+    fig, grid = plt.subplots(rows, cols, figsize=(4.2 * cols, 4 * rows), squeeze=False)
+    axes = list(grid.flat)
+    for ax in axes[panels:]:
+        ax.axis("off")
+    axes = axes[:panels]
     decision_regions(axes[0], lambda g: logistic.predict(g)[:, 0] > 0.5, x, y,
                      f"logistic regression: {logistic_accuracy:.0%}")  # fmt: skip
     for ax, (hidden, (model, accuracy)) in zip(axes[1:], models.items(), strict=False):
@@ -72,8 +79,8 @@ def run(out_dir: str | Path, seed: int = 0, quick: bool = False) -> Result:
             Figure(
                 "planar.png",
                 "Decision boundaries on the flower set: a straight line for logistic regression, "
-                "curves for tanh networks of growing size; right, training accuracy against the "
-                "number of hidden units.",
+                "curves for tanh networks of growing size; last panel, training accuracy against "
+                "the number of hidden units.",
             )
         ],
     )

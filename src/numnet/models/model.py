@@ -102,8 +102,17 @@ class Model:
         finally:
             self.train(previous)
 
-    def build(self, sample_shape: tuple[int, ...]) -> None:
-        """Create every layer's weights by running one zero sample of this shape."""
+    def build(self, sample_shape: tuple[int | None, ...]) -> None:
+        """Create every layer's weights by running one zero sample of this shape.
+
+        A leading None is the batch axis, as in Keras' `model.build((None, 784))`."""
+        if sample_shape and sample_shape[0] is None:
+            sample_shape = tuple(sample_shape[1:])
+        if any(not isinstance(size, int | np.integer) or size < 1 for size in sample_shape):
+            raise ValueError(
+                f"build() takes the shape of one sample, like (784,) or (None, 784); got "
+                f"{tuple(sample_shape)}"
+            )
         was_training = self.training
         self.eval()
         with no_grad():

@@ -43,7 +43,7 @@ class L2(Regularizer):
         self.l2 = l2
 
     def __call__(self, weight: Tensor) -> Tensor:
-        return self.l2 * F.square(weight).sum()
+        return self.l2 * F.sum_of_squares(weight)
 
 
 class L1L2(Regularizer):
@@ -55,7 +55,7 @@ class L1L2(Regularizer):
         self.l1, self.l2 = l1, l2
 
     def __call__(self, weight: Tensor) -> Tensor:
-        return self.l1 * F.abs(weight).sum() + self.l2 * F.square(weight).sum()
+        return self.l1 * F.abs(weight).sum() + self.l2 * F.sum_of_squares(weight)
 
 
 def _check(value: float, name: str) -> None:

@@ -63,10 +63,11 @@ def pool_reference(x, k, s, p, mode):
 
 
 @pytest.mark.parametrize(("stride", "pad"), CONFIGS)
-def test_conv2d_matches_loops(stride, pad):
+@pytest.mark.parametrize("channels", [1, 3])  # one channel builds its columns another way
+def test_conv2d_matches_loops(stride, pad, channels):
     rng = np.random.default_rng(stride * 10 + pad)
-    x = rng.normal(size=(2, 3, 7, 5))  # non-square
-    W = rng.normal(size=(4, 3, 3, 2))  # non-square kernel
+    x = rng.normal(size=(2, channels, 7, 5))  # non-square
+    W = rng.normal(size=(4, channels, 3, 2))  # non-square kernel
     b = rng.normal(size=4)
     expected, g, dx, dW, db = conv_reference(x, W, b, stride, pad)
     tx, tW, tb = (numnet.Tensor(a, requires_grad=True) for a in (x, W, b))
@@ -93,6 +94,32 @@ def test_pooling_matches_loops(stride, pad, mode):
     out.backward(g)
     np.testing.assert_allclose(tx.grad, dx, atol=1e-12)
     assert numnet.gradcheck(lambda a: op(a, kernel, stride=stride, pad=pad), x)
+
+
+@pytest.mark.parametrize("kernel", [2, (2, 3)])
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_max_pool_on_exact_tiles_matches_loops_with_ties(kernel, channels_last):
+    """Windows that tile the image (stride = kernel) take the reshape road; with ties the
+    gradient goes to each window's first maximum, in either memory layout."""
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 3, size=(2, 8, 6, 3)).astype(np.float64)  # NHWC, many ties
+    x = x.transpose(0, 3, 1, 2)  # NCHW view of NHWC memory
+    if not channels_last:
+        x = np.ascontiguousarray(x)
+    kh, kw = (kernel, kernel) if isinstance(kernel, int) else kernel
+    expected = np.zeros((2, 3, 8 // kh, 6 // kw))
+    g = rng.normal(size=expected.shape)
+    dx = np.zeros_like(x)
+    for a, c, i, j in itertools.product(range(2), range(3), range(8 // kh), range(6 // kw)):
+        window = x[a, c, i * kh : (i + 1) * kh, j * kw : (j + 1) * kw]
+        expected[a, c, i, j] = window.max()
+        r, q = np.unravel_index(window.argmax(), window.shape)  # the first maximum
+        dx[a, c, i * kh + r, j * kw + q] = g[a, c, i, j]
+    tx = numnet.Tensor(x, requires_grad=True)
+    out = F.max_pool2d(tx, kernel)
+    np.testing.assert_array_equal(out.numpy(), expected)
+    out.backward(g)
+    np.testing.assert_array_equal(tx.grad, dx)
 
 
 def test_im2col_col2im_are_adjoint():

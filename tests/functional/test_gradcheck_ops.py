@@ -75,6 +75,7 @@ CASES: list[Case] = [
         lambda r: [r.permutation(12).reshape(3, 4) * 0.5],
     ),
     ("logsumexp", lambda x: F.logsumexp(x, axis=1), lambda r: [r.normal(size=(3, 4))]),
+    ("sum_of_squares", F.sum_of_squares, lambda r: [r.normal(size=(3, 1, 4))]),
     (
         "reshape",
         lambda x: F.reshape(x, (4, 3)) * np.arange(12.0).reshape(4, 3),

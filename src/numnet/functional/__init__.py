@@ -44,7 +44,7 @@ from numnet.functional.loss import (
 )
 from numnet.functional.normalization import batch_norm
 from numnet.functional.pooling import avg_pool2d, max_pool2d
-from numnet.functional.reduction import logsumexp, max, mean, min, sum
+from numnet.functional.reduction import logsumexp, max, mean, min, sum, sum_of_squares
 from numnet.functional.shape import (
     broadcast_to,
     concatenate,
@@ -103,6 +103,7 @@ __all__ = [
     "step_function",
     "sub",
     "sum",
+    "sum_of_squares",
     "tanh",
     "transpose",
     "where",

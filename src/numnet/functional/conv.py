@@ -90,6 +90,34 @@ def windows(
     return view[:, :, :: stride[0], :: stride[1]]
 
 
+def output_shape(
+    x_shape: tuple[int, ...], kernel: tuple[int, int], stride: tuple[int, int], p: Pads
+) -> tuple[int, int]:
+    """(OH, OW) of a window op on an NCHW input."""
+    return (
+        output_size(x_shape[2], kernel[0], stride[0], p[0], p[1]),
+        output_size(x_shape[3], kernel[1], stride[1], p[2], p[3]),
+    )
+
+
+def single_channel_columns(
+    x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], p: Pads
+) -> np.ndarray:
+    """im2col's matrix, transposed, for a one-channel input: (kh * kw, N * OH * OW).
+
+    Built one kernel offset at a time (kh * kw plain copies of whole shifted images), which
+    is several times faster than gathering windows of a single channel.
+    """
+    (kh, kw), (sh, sw) = kernel, stride
+    oh, ow = output_shape(x.shape, kernel, stride, p)
+    images = _pad(x, p)[:, 0]
+    columns = np.empty((kh, kw, x.shape[0], oh, ow), dtype=x.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            columns[i, j] = images[:, i : i + sh * oh : sh, j : j + sw * ow : sw]
+    return columns.reshape(kh * kw, -1)
+
+
 def im2col(x: Any, kh: int, kw: int, stride: Pair = 1, pad: Padding = 0) -> np.ndarray:
     """Rows of windows: (N * OH * OW, C * kh * kw), ordered by sample, row, column."""
     x = np.asarray(getattr(x, "data", x))
@@ -148,9 +176,13 @@ class Conv2D(Function):
         check_window(x.shape, (kh, kw), self.pads, "conv2d")
         if x.shape[1] != c:
             raise ValueError(f"conv2d: input has {x.shape[1]} channels but the kernels expect {c}")
-        view = windows(x, (kh, kw), self.stride, self.pads)
-        n, _, oh, ow = view.shape[:4]
-        self.col = view.transpose(0, 2, 3, 4, 5, 1).reshape(n * oh * ow, kh * kw * c)
+        if c == 1:
+            self.col = single_channel_columns(x, (kh, kw), self.stride, self.pads).T
+            n, oh, ow = x.shape[0], *output_shape(x.shape, (kh, kw), self.stride, self.pads)
+        else:
+            view = windows(x, (kh, kw), self.stride, self.pads)
+            n, _, oh, ow = view.shape[:4]
+            self.col = view.transpose(0, 2, 3, 4, 5, 1).reshape(n * oh * ow, kh * kw * c)
         self.W_col = W.transpose(0, 2, 3, 1).reshape(f, -1)
         self.W_shape, self.x_shape = W.shape, x.shape
         self.channels_last = is_channels_last(x)
@@ -169,7 +201,9 @@ class Conv2D(Function):
             grad_w = (g.T @ self.col).reshape(f, kh, kw, c).transpose(0, 3, 1, 2)
         if len(self.needs_input_grad) == 2:
             return grad_x, grad_w
-        return grad_x, grad_w, g.sum(axis=0)
+        # db sums g's long columns; as a matrix-vector product BLAS does it several times
+        # faster than a reduction over g's short rows.
+        return grad_x, grad_w, np.ones(len(g), dtype=g.dtype) @ g
 
     def _grad_input(self, dcol: np.ndarray) -> np.ndarray:
         """col2im for (kh, kw, C)-ordered columns, summing overlapping windows."""

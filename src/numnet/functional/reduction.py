@@ -1,4 +1,4 @@
-"""Reductions: sum, mean, max, min and logsumexp over any axes."""
+"""Reductions: sum, mean, max, min and logsumexp over any axes, and the sum of squares."""
 
 from __future__ import annotations
 
@@ -72,6 +72,22 @@ class Extremum(Function):
         return (_expand(grad_out, shape, self.axis, self.keepdims) * self.share,)
 
 
+class SumOfSquares(Function):
+    """y = sum(x**2) over all elements, the L2 penalty's core; dx = 2 x grad_out.
+
+    One fused op: a single dot product forward and one pass backward, where
+    square-then-sum would make and keep a full-size temporary.
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.x = x
+        flat = x.ravel()
+        return np.asarray(np.dot(flat, flat), dtype=x.dtype)
+
+    def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
+        return (self.x * (2 * grad_out),)
+
+
 class LogSumExp(Function):
     """y = log(sum(exp(x))) over `axis`, computed with the max subtracted so exp cannot
     overflow; dx = grad_out * softmax(x)."""
@@ -110,6 +126,11 @@ def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
 def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Minimum over `axis`."""
     return Extremum(np.min, axis, keepdims)(x)
+
+
+def sum_of_squares(x: Any) -> Tensor:
+    """sum(x**2) over every element (a scalar)."""
+    return SumOfSquares()(x)
 
 
 def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:

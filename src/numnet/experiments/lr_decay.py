@@ -91,7 +91,7 @@ def run(out_dir: str | Path, seed: int = 0, quick: bool = False) -> Result:
         figures=[
             Figure(
                 "lr_decay.png",
-                "Left: the four schedules (SGD, batch 32, starting at 0.2). Right: training loss "
+                "Left: the four schedules (SGD, batch 32, starting at 0.2). Middle: training loss "
                 "per step (test accuracy in the legend). Right: during the last epoch, the loss "
                 "on the same 2,000 training images: with a constant rate it keeps jumping, the "
                 "decayed runs have settled.",

@@ -42,7 +42,7 @@ def run(out_dir: str | Path, seed: int = 0, quick: bool = False) -> Result:
     plot.training_curves(history.history, out / "curves.png", "the notes' MLP on MNIST", "test set")
     plot.confusion_matrix(matrix, out / "confusion.png")
     plt = plot.pyplot()
-    fig, axes = plt.subplots(2, 6, figsize=(12, 4.8))
+    fig, axes = plt.subplots(2, 6, figsize=(12, 6))
     for ax, index in zip(axes.flat, worst, strict=False):
         ax.imshow(xt[index].reshape(28, 28), cmap="gray")
         ax.set_title(

@@ -98,6 +98,13 @@ def test_dropout_is_inverted_and_seeded():
         F.dropout(x, 1.0)
 
 
+@pytest.mark.parametrize("rate", [0.05, 0.5, 0.9])
+def test_dropout_drops_the_asked_share(rate):
+    x = np.ones((999, 101))  # an odd size: the last 64-bit draw is half used
+    y = F.dropout(x, rate, training=True, rng=np.random.default_rng(1)).numpy()
+    assert (y == 0).mean() == pytest.approx(rate, abs=0.005)
+
+
 def test_batch_norm_train_and_inference():
     rng = np.random.default_rng(0)
     x = rng.normal(3.0, 2.0, (256, 4))

@@ -23,10 +23,16 @@ class Dropout(Function):
         self.rate, self.rng = rate, rng
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        dtype = x.dtype if x.dtype in (np.float32, np.float64) else np.float32
-        keep = self.rng.random(x.shape, dtype=dtype) >= self.rate
-        self.scaled_mask = np.multiply(keep, 1 / (1 - self.rate), dtype=x.dtype)
+        self.scaled_mask = np.multiply(self.keep_mask(x.shape), 1 / (1 - self.rate), dtype=x.dtype)
         return x * self.scaled_mask
+
+    def keep_mask(self, shape: tuple[int, ...]) -> np.ndarray:
+        """True with probability 1 - rate: a uniform 32-bit integer u is kept when
+        u >= rate * 2**32, the test `uniform(0, 1) >= rate` without making floats."""
+        size = int(np.prod(shape))
+        raw = self.rng.bit_generator.random_raw((size + 1) // 2)  # 64 random bits each
+        bits = raw.view(np.uint32)[:size].reshape(shape)
+        return bits >= np.uint32(min(round(self.rate * 2**32), 2**32 - 1))
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
         return (grad_out * self.scaled_mask,)

@@ -11,7 +11,9 @@ Workloads (float32, the same thread count for both, the same MNIST data and batc
   W3  W1's model predicting the 10,000 test images in batches of 1000: images per second.
 Every measurement runs in a fresh child process, numnet and PyTorch alternating, so one
 framework's memory or thread pools never disturb the other. Also measured: the "BLAS
-floor" of W1, the time NumPy's float32 matrix products alone take for one epoch.
+floor" of W1, the time NumPy's float32 matrix products alone take for one epoch. With
+--book, W2 also runs in the style of the book's own code (benchmarks/book_style.py), once
+per repeat, for the "5x faster than the book's approach" target.
 """
 
 from __future__ import annotations
@@ -166,6 +168,29 @@ def torch_w2(epochs: int) -> dict[str, float]:
     return {"seconds_per_epoch": statistics.median(times), "accuracy": accuracy}
 
 
+def book_w2(epochs: int) -> dict[str, float]:
+    """W2 with the book's approach (benchmarks/book_style.py): its arithmetic is float64."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from book_style import Adam, SimpleConvNet
+
+    x, y, xt, yt = load_mnist()
+    x, xt = x.reshape(-1, 1, 28, 28), xt.reshape(-1, 1, 28, 28)
+    network, optimizer = SimpleConvNet(), Adam(0.001)
+    times = []
+    for order in batch_orders(len(x), 100, epochs):
+        start = time.perf_counter()
+        for index in order:
+            optimizer.update(network.params, network.gradient(x[index], y[index]))
+        times.append(time.perf_counter() - start)
+    predicted = np.concatenate(
+        [network.predict(xt[i : i + 1000]).argmax(1) for i in range(0, len(xt), 1000)]
+    )
+    return {
+        "seconds_per_epoch": statistics.median(times),
+        "accuracy": float((predicted == yt).mean()),
+    }
+
+
 def _throughput(predict: object, count: int, repeats: int = 5) -> float:
     predict()  # warm up
     times = []
@@ -203,6 +228,7 @@ WORKERS = {
     ("torch", "W1"): lambda: torch_w1(EPOCHS_W1),
     ("torch", "W2"): lambda: torch_w2(1),
     ("torch", "W3"): lambda: torch_w1(0, predict_only=True),
+    ("book", "W2"): lambda: book_w2(1),
 }
 
 
@@ -234,6 +260,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--workloads", default="W1,W2,W3")
     parser.add_argument("--json", default="benchmarks/results.json")
+    parser.add_argument("--book", action="store_true", help="also run W2 the book's way")
     parser.add_argument(
         "--worker", nargs=2, metavar=("FRAMEWORK", "WORKLOAD"), help=argparse.SUPPRESS
     )
@@ -245,9 +272,11 @@ def main() -> None:
     results: dict[str, dict[str, list[dict[str, float]]]] = {
         w: {"numnet": [], "torch": []} for w in workloads
     }
+    if args.book and "W2" in results:
+        results["W2"]["book"] = []
     for repeat in range(args.repeats):
         for workload in workloads:
-            for framework in ("numnet", "torch"):  # interleaved
+            for framework in results[workload]:  # interleaved
                 outcome = run_child(framework, workload)
                 results[workload][framework].append(outcome)
                 print(f"run {repeat + 1}: {workload} {framework}: {outcome}", flush=True)
@@ -303,6 +332,13 @@ def print_table(report: dict) -> None:
                 a, b = row["numnet"][key], row["torch"][key]
                 print(f"{workload + ' ' + label:<34}{a:>10.4g}{b:>10.4g}{a / b:>8.2f}")
     print(f"{'W1 BLAS floor, s/epoch':<34}{report['blas_floor_w1_s_per_epoch']:>10.3g}")
+    book = report["workloads"].get("W2", {}).get("book")
+    if book:
+        ours, theirs = report["workloads"]["W2"]["numnet"], book["seconds_per_epoch"]
+        print(
+            f"W2 the book's way: {theirs:.3g} s/epoch, test accuracy {book['accuracy']:.4f}; "
+            f"numnet is {theirs / ours['seconds_per_epoch']:.1f}x faster"
+        )
 
 
 if __name__ == "__main__":

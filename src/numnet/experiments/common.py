@@ -79,7 +79,9 @@ def dense_stack(
     return Sequential(stack)
 
 
-def decision_regions(ax: Any, predict: Any, x: Any, y: Any, title: str, steps: int = 200) -> None:
+def decision_regions(
+    ax: Any, predict: Any, x: Any, y: Any, title: str, steps: int = 200, size: float = 8
+) -> None:
     """Shade the class a 2-D classifier predicts over the data's box and scatter the data."""
     import numpy as np
 
@@ -90,5 +92,10 @@ def decision_regions(ax: Any, predict: Any, x: Any, y: Any, title: str, steps: i
     )
     grid = np.c_[gx.ravel(), gy.ravel()].astype(np.float32)
     ax.contourf(gx, gy, predict(grid).reshape(gx.shape), alpha=0.3, cmap="coolwarm")
-    ax.scatter(x[:, 0], x[:, 1], c=y, cmap="coolwarm", s=8, edgecolors="k", linewidths=0.2)
+    labels = np.asarray(y).reshape(-1)
+    for value, colour in ((0, "#3b4cc0"), (1, "#b40426")):  # coolwarm's two ends
+        points = x[labels == value]
+        ax.scatter(points[:, 0], points[:, 1], color=colour, s=size, edgecolors="k",
+                   linewidths=0.2, label=f"target {value} (shade: predicted {value})")  # fmt: skip
     ax.set(title=title, xlabel="x1", ylabel="x2")
+    ax.legend(fontsize=6, loc="lower right")

@@ -12,7 +12,7 @@ import numpy as np
 
 import numnet
 from numnet import layers, optimizers, plot
-from numnet.experiments.common import Figure, Result, prepare
+from numnet.experiments.common import Figure, Result, decision_regions, prepare
 from numnet.models import Sequential
 from numnet.perceptron import AND, GATE_INPUTS, NAND, OR, XOR, learn_gate
 
@@ -41,27 +41,19 @@ def run(out_dir: str | Path, seed: int = 0, quick: bool = False) -> Result:
 
     plt = plot.pyplot()
     fig, axes = plt.subplots(1, 5, figsize=(18, 3.8))
-    grid = np.linspace(-0.5, 1.5, 200)
-    gx, gy = np.meshgrid(grid, grid)
-    points = np.c_[gx.ravel(), gy.ravel()]
+    inputs = GATE_INPUTS.astype(np.float32)
     for ax, (name, perceptron) in zip(axes, learned.items(), strict=False):
-        ax.contourf(
-            gx, gy, perceptron.predict(points).reshape(gx.shape), alpha=0.3, cmap="coolwarm"
-        )
         status = (
             "converged"
             if perceptron.converged
             else f"no convergence in {perceptron.epochs_run} epochs"
         )
-        ax.set_title(f"{name}: perceptron rule ({status})", fontsize=9)
-    regions = (net.predict(points.astype(np.float32))[:, 0] > 0.5).reshape(gx.shape)
-    axes[4].contourf(gx, gy, regions, alpha=0.3, cmap="coolwarm")
-    axes[4].set_title("XOR: 2-4-1 tanh network", fontsize=9)
-    for ax, truth in zip(axes, [*TRUTH.values(), TRUTH["XOR"]], strict=True):
-        ax.scatter(
-            GATE_INPUTS[:, 0], GATE_INPUTS[:, 1], c=truth, cmap="coolwarm", edgecolors="k", s=80
-        )
-        ax.set(xlabel="x1", ylabel="x2", xlim=(-0.5, 1.5), ylim=(-0.5, 1.5))
+        decision_regions(ax, perceptron.predict, inputs, np.asarray(TRUTH[name]),
+                         f"{name}: perceptron rule ({status})", size=80)  # fmt: skip
+    decision_regions(axes[4], lambda g: net.predict(g)[:, 0] > 0.5, inputs,
+                     np.asarray(TRUTH["XOR"]), "XOR: 2-4-1 tanh network", size=80)  # fmt: skip
+    for ax in axes:
+        ax.title.set_fontsize(9)
     fig.tight_layout()
     fig.savefig(out / "gates.png", dpi=100)
     plt.close(fig)

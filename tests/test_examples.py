@@ -21,3 +21,11 @@ def test_notes_keras_program_reaches_the_keras_band(capsys):
 def test_hand_written_loop_reaches_the_same_band():
     namespace = runpy.run_path(str(EXAMPLES / "hand_written_loop.py"))
     assert namespace["main"](epochs=4, seed=0) >= 0.975
+
+
+def test_lenet5_example_learns_and_draws_its_filters(tmp_path):
+    namespace = runpy.run_path(str(EXAMPLES / "lenet5_keras.py"))
+    accuracy = namespace["main"](epochs=1, out_dir=str(tmp_path), train_limit=6000)
+    assert accuracy > 0.7  # 47 steps from 10% chance
+    for name in ("filters_before", "filters_after", "feature_maps_before", "feature_maps_after"):
+        assert (tmp_path / f"{name}.png").stat().st_size > 5_000

@@ -129,6 +129,11 @@ MODELS: dict[str, ZooEntry] = {
     "lenet5": ZooEntry(lenet5, (28, 28, 1), 15, "LeNet-5 with ReLU and max pooling", lr_decay=0.85),
     "simple_cnn": ZooEntry(simple_cnn, (28, 28, 1), 5, "DLFS SimpleConvNet: conv30-pool-100-10"),
     "deep_cnn": ZooEntry(
-        deep_cnn, (28, 28, 1), 20, "DLFS DeepConvNet: six 3x3 convs, dropout", batch_size=100
+        deep_cnn,
+        (28, 28, 1),
+        20,
+        "DLFS DeepConvNet: six 3x3 convs, dropout",
+        batch_size=100,
+        lr_decay=0.9,
     ),
 }

@@ -14,7 +14,7 @@ from numnet.functional.conv import (
     _pad,
     check_window,
     is_channels_last,
-    output_size,
+    output_shape,
     pads,
     pair,
     windows,
@@ -81,11 +81,7 @@ class MaxPool2D(Function):
         )
         if self.tiled:
             return self._tiled_forward(x)
-        top, bottom, left, right = self.pads
-        out_hw = (
-            output_size(h, kh, self.stride[0], top, bottom),
-            output_size(w, kw, self.stride[1], left, right),
-        )
+        out_hw = output_shape(x.shape, self.kernel, self.stride, self.pads)
         best = self.argmax = None
         for k, candidate in _offsets(_pad(x, self.pads, -np.inf), self.kernel, self.stride, out_hw):
             if best is None:

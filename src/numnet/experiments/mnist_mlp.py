@@ -57,7 +57,10 @@ def run(out_dir: str | Path, seed: int = 0, quick: bool = False) -> Result:
     accuracy = float((predicted == yt).mean())
     result = Result(
         name="mnist-mlp",
-        claim="the notes' MLP reaches about 98% test accuracy in 4 epochs; its errors are mostly look-alikes",
+        claim=(
+            f"the notes' MLP reaches {accuracy:.1%} test accuracy in 4 epochs (Keras and "
+            "PyTorch: 97.3-97.9%); its errors are mostly look-alikes"
+        ),
         numbers={
             "test_accuracy": accuracy,
             "history": history.history,

@@ -50,8 +50,7 @@ def run(out_dir: str | Path, seed: int = 0, quick: bool = False) -> Result:
                 rates[name].append(optimizer.current_learning_rate)
                 losses[name].append(model.train_step(x[index], y[index]))
                 if epoch == epochs - 1 and step % probe_every == 0:
-                    probes[name].append(float(model.evaluate(*probe)[0]))
-                    model.train()
+                    probes[name].append(float(model.evaluate(*probe)[0]))  # keeps train mode
         test[name] = float(model.evaluate(xt, yt)[1])
     last_epoch_std = {name: float(np.std(v[-per_epoch:])) for name, v in losses.items()}
     probe_std = {name: float(np.std(v)) for name, v in probes.items()}

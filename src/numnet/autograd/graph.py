@@ -8,9 +8,11 @@ recursion, so a chain of any depth (a long RNN unroll) backpropagates.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from numnet.backend import get_array_module
 
 if TYPE_CHECKING:
     from numnet.autograd.tensor import Tensor
@@ -47,13 +49,35 @@ def topological_order(root: Tensor) -> list[Tensor]:
     return order
 
 
-def backward(root: Tensor, grad: np.ndarray) -> None:
+def _seed(root: Tensor, grad: Any) -> np.ndarray:
+    """The gradient backward starts from, checked against root."""
+    if not root.requires_grad:
+        raise RuntimeError(
+            "backward() called on a tensor that does not require grad: create the "
+            "inputs with requires_grad=True and compute outside no_grad()"
+        )
+    xp = get_array_module(root.data)
+    if grad is None:
+        if root.data.size != 1:
+            raise RuntimeError(
+                f"backward() needs a `grad` argument for a non-scalar tensor of shape "
+                f"{root.shape}; only one-element outputs get the implicit grad 1"
+            )
+        return xp.ones_like(root.data)
+    seed = xp.asarray(grad, dtype=root.dtype)
+    if seed.shape != root.shape:
+        raise ValueError(f"grad has shape {seed.shape} but the tensor has {root.shape}")
+    return seed
+
+
+def backward(root: Tensor, grad: Any = None) -> None:
     """Propagate `grad` (d loss / d root) to every leaf of root's graph that requires grad.
 
-    Leaves accumulate into `.grad`; intermediate tensors keep theirs only after
-    `retain_grad()`.
+    `grad` is an array of root's shape; it may be None for a one-element root, whose
+    gradient with respect to itself is 1. Leaves accumulate into `.grad`; intermediate
+    tensors keep theirs only after `retain_grad()`.
     """
-    grads: dict[int, np.ndarray] = {id(root): grad}
+    grads: dict[int, np.ndarray] = {id(root): _seed(root, grad)}
     for node in topological_order(root):
         grad_node = grads.pop(id(node), None)
         if grad_node is None:

@@ -1,48 +1,65 @@
-"""`Tensor`: an array that remembers how it was computed, so it can be differentiated."""
+"""`Tensor`: an array that remembers how it was computed, so it can be differentiated.
+
+`apply(op, *inputs)` runs a `Function` on Tensors and records it on the graph; Tensor's
+operators and methods are `apply` calls on the ops of `numnet.autograd.ops`.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import operator
+from typing import Any
 
 import numpy as np
 
 from numnet.autograd import graph
-from numnet.functional import elementwise, linalg, reduction
-from numnet.functional import shape as shape_ops
-
-if TYPE_CHECKING:
-    from numnet.autograd.function import Function
-
-Axis = int | tuple[int, ...] | None
-
-
-def to_array(data: Any, dtype: Any = None) -> np.ndarray:
-    """Convert `data` to an array: NumPy float arrays keep their dtype; Python numbers,
-    lists and integer or boolean arrays become float32."""
-    if isinstance(data, Tensor):
-        data = data.data
-    if dtype is not None:
-        return np.asarray(data, dtype=dtype)
-    if isinstance(data, np.ndarray | np.floating) and data.dtype.kind == "f":
-        return np.asarray(data)
-    return np.asarray(data, dtype=np.float32)
+from numnet.autograd.function import Function
+from numnet.autograd.mode import is_grad_enabled
+from numnet.autograd.ops import elementwise, linalg, reduction
+from numnet.autograd.ops import shape as shape_ops
+from numnet.autograd.ops.reduction import Axis
+from numnet.backend import get_array_module, to_array
 
 
-def as_tensor(x: Any, like: np.dtype | None = None) -> Tensor:
-    """Return `x` as a Tensor; a Python number takes the dtype `like` when given."""
-    if isinstance(x, Tensor):
-        return x
+def as_tensor(x: Any) -> Tensor:
+    """Return `x` itself when it is a Tensor, else a new Tensor of `to_array(x)`."""
+    return x if isinstance(x, Tensor) else Tensor.from_array(to_array(x))
+
+
+def _constant(x: Any, like: Tensor | None) -> Tensor:
+    """An op's non-Tensor input as a Tensor; `like` is the op's first Tensor input."""
     if like is not None and isinstance(x, int | float):
-        return Tensor.from_array(np.asarray(x, dtype=like))
+        return Tensor.from_array(get_array_module(like.data).asarray(x, dtype=like.dtype))
     return Tensor.from_array(to_array(x))
+
+
+def apply(fn: Function, *inputs: Any) -> Tensor:
+    """Run op `fn` on `inputs` and return its output as a Tensor: the one way ops run.
+
+    Inputs that are not Tensors are constants: a Python number takes the dtype and array
+    module of the first Tensor input (so float64 stays float64), anything else follows
+    `to_array`. When recording is on (see `no_grad`) and an input requires grad, the
+    output requires grad and its `creator` is `fn`, which keeps the input Tensors for
+    backward. An op instance runs once: its forward's cache belongs to this output.
+    """
+    like = next((x for x in inputs if isinstance(x, Tensor)), None)
+    tensors = tuple(x if isinstance(x, Tensor) else _constant(x, like) for x in inputs)
+    result = Tensor.from_array(fn.forward(*(t.data for t in tensors)))
+    if is_grad_enabled():
+        needs = tuple(t.requires_grad for t in tensors)
+        if any(needs):
+            fn.inputs = tensors
+            fn.needs_input_grad = needs
+            result.requires_grad = True
+            result.creator = fn
+    return result
 
 
 class Tensor:
     """An n-dimensional array with an optional gradient.
 
-    `data` is the backing NumPy array, `grad` the gradient of the last `backward()` call
-    with respect to this tensor (leaves with ``requires_grad=True`` only), and `creator`
-    the `Function` that computed it (None for leaves).
+    `data` is the backing array (NumPy's, or see `numnet.backend`), `grad` the gradient
+    of the last `backward()` call with respect to this tensor (leaves with
+    ``requires_grad=True`` only), and `creator` the `Function` that computed it (None for a leaf).
     """
 
     __slots__ = ("__weakref__", "creator", "data", "grad", "name", "requires_grad", "retains_grad")
@@ -52,7 +69,7 @@ class Tensor:
     def __init__(
         self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None
     ) -> None:
-        self.data: np.ndarray = to_array(data, dtype)
+        self.data: np.ndarray = to_array(data.data if isinstance(data, Tensor) else data, dtype)
         self.grad: np.ndarray | None = None
         self.requires_grad = requires_grad
         self.creator: Function | None = None
@@ -73,7 +90,6 @@ class Tensor:
         t.name = None
         return t
 
-    # --- array-like attributes -------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
         """The shape of `data`."""
@@ -119,30 +135,13 @@ class Tensor:
     # Tensors are identified by identity; `==` builds a comparison tensor instead.
     __hash__ = object.__hash__
 
-    # --- autograd ----------------------------------------------------------------------
     def backward(self, grad: Any = None) -> None:
         """Accumulate d self / d leaf into `.grad` of every leaf that requires grad.
 
         A scalar (one-element) tensor needs no `grad`; otherwise pass the gradient of the
         final loss with respect to this tensor, an array or Tensor of the same shape.
         """
-        if not self.requires_grad:
-            raise RuntimeError(
-                "backward() called on a tensor that does not require grad: create the "
-                "inputs with requires_grad=True and compute outside no_grad()"
-            )
-        if grad is None:
-            if self.data.size != 1:
-                raise RuntimeError(
-                    f"backward() needs a `grad` argument for a non-scalar tensor of shape "
-                    f"{self.shape}; only one-element outputs get the implicit grad 1"
-                )
-            seed = np.ones_like(self.data)
-        else:
-            seed = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
-            if seed.shape != self.shape:
-                raise ValueError(f"grad has shape {seed.shape} but the tensor has {self.shape}")
-        graph.backward(self, seed)
+        graph.backward(self, grad.data if isinstance(grad, Tensor) else grad)
 
     def retain_grad(self) -> Tensor:
         """Keep this (non-leaf) tensor's gradient in `.grad` after `backward()`."""
@@ -157,91 +156,87 @@ class Tensor:
         """Forget the accumulated gradient."""
         self.grad = None
 
-    # --- operators ---------------------------------------------------------------------
     def __add__(self, other: Any) -> Tensor:
-        return elementwise.add(self, other)
+        return apply(elementwise.Add(), self, other)
 
-    def __radd__(self, other: Any) -> Tensor:
-        return elementwise.add(other, self)
+    __radd__ = __add__  # a + b and b + a are the same op (sum and product commute)
 
     def __sub__(self, other: Any) -> Tensor:
-        return elementwise.sub(self, other)
+        return apply(elementwise.Sub(), self, other)
 
     def __rsub__(self, other: Any) -> Tensor:
-        return elementwise.sub(other, self)
+        return apply(elementwise.Sub(), other, self)
 
     def __mul__(self, other: Any) -> Tensor:
-        return elementwise.mul(self, other)
+        return apply(elementwise.Mul(), self, other)
 
-    def __rmul__(self, other: Any) -> Tensor:
-        return elementwise.mul(other, self)
+    __rmul__ = __mul__
 
     def __truediv__(self, other: Any) -> Tensor:
-        return elementwise.div(self, other)
+        return apply(elementwise.Div(), self, other)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return elementwise.div(other, self)
+        return apply(elementwise.Div(), other, self)
 
     def __pow__(self, exponent: Any) -> Tensor:
-        return elementwise.pow(self, exponent)
+        return apply(elementwise.Pow(), self, exponent)
 
     def __rpow__(self, base: Any) -> Tensor:
-        return elementwise.pow(base, self)
+        return apply(elementwise.Pow(), base, self)
 
     def __matmul__(self, other: Any) -> Tensor:
-        return linalg.matmul(self, other)
+        return apply(linalg.MatMul(), self, other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
-        return linalg.matmul(other, self)
+        return apply(linalg.MatMul(), other, self)
 
     def __neg__(self) -> Tensor:
-        return elementwise.neg(self)
+        return apply(elementwise.Neg(), self)
 
     def __pos__(self) -> Tensor:
         return self
 
     def __getitem__(self, index: Any) -> Tensor:
-        return shape_ops.getitem(self, index)
+        return apply(shape_ops.GetItem(_index_arrays(index)), self)
 
     # Comparisons give boolean tensors that carry no gradient.
     def _compare(self, other: Any, op: Any) -> Tensor:
-        other_data = other.data if isinstance(other, Tensor) else other
-        return Tensor.from_array(np.asarray(op(self.data, other_data)))
+        result = op(self.data, other.data if isinstance(other, Tensor) else other)
+        return Tensor.from_array(get_array_module(self.data).asarray(result))
 
     def __lt__(self, other: Any) -> Tensor:
-        return self._compare(other, np.less)
+        return self._compare(other, operator.lt)
 
     def __le__(self, other: Any) -> Tensor:
-        return self._compare(other, np.less_equal)
+        return self._compare(other, operator.le)
 
     def __gt__(self, other: Any) -> Tensor:
-        return self._compare(other, np.greater)
+        return self._compare(other, operator.gt)
 
     def __ge__(self, other: Any) -> Tensor:
-        return self._compare(other, np.greater_equal)
+        return self._compare(other, operator.ge)
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return self._compare(other, np.equal)
+        return self._compare(other, operator.eq)
 
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return self._compare(other, np.not_equal)
+        return self._compare(other, operator.ne)
 
-    # --- methods -----------------------------------------------------------------------
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Sum over `axis` (all axes when None)."""
-        return reduction.sum(self, axis, keepdims)
+        return apply(reduction.Sum(axis, keepdims), self)
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Mean over `axis` (all axes when None)."""
-        return reduction.mean(self, axis, keepdims)
+        return apply(reduction.Mean(axis, keepdims), self)
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Maximum over `axis`; ties share the gradient equally."""
-        return reduction.max(self, axis, keepdims)
+        return apply(reduction.Extremum("max", axis, keepdims), self)
 
     def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Minimum over `axis`; ties share the gradient equally."""
-        return reduction.min(self, axis, keepdims)
+        return apply(reduction.Extremum("min", axis, keepdims), self)
 
     def argmax(self, axis: int | None = None) -> np.ndarray:
         """Indices of the maxima (an integer array; no gradient)."""
@@ -251,46 +246,53 @@ class Tensor:
         """The same elements in a new shape; accepts ``reshape(2, 3)`` or ``reshape((2, 3))``."""
         if len(shape) == 1 and isinstance(shape[0], tuple | list):
             shape = tuple(shape[0])
-        return shape_ops.reshape(self, shape)
+        return apply(shape_ops.Reshape(shape), self)
 
     def transpose(self, *axes: int) -> Tensor:
         """Permute the axes (reverse them when none are given)."""
         if len(axes) == 1 and isinstance(axes[0], tuple | list):
             axes = tuple(axes[0])
-        return shape_ops.transpose(self, axes or None)
+        return apply(shape_ops.Transpose(axes or None), self)
 
     @property
     def T(self) -> Tensor:
         """The transpose (axes reversed)."""
-        return shape_ops.transpose(self, None)
+        return apply(shape_ops.Transpose(None), self)
 
     def flatten(self) -> Tensor:
         """A 1-D tensor of all elements."""
-        return shape_ops.reshape(self, (-1,))
+        return apply(shape_ops.Reshape((-1,)), self)
 
     def exp(self) -> Tensor:
         """e to the power of each element."""
-        return elementwise.exp(self)
+        return apply(elementwise.Exp(), self)
 
     def log(self) -> Tensor:
         """Natural logarithm of each element."""
-        return elementwise.log(self)
+        return apply(elementwise.Log(), self)
 
     def sqrt(self) -> Tensor:
         """Square root of each element."""
-        return elementwise.sqrt(self)
+        return apply(elementwise.Sqrt(), self)
 
     def abs(self) -> Tensor:
         """Absolute value of each element."""
-        return elementwise.abs(self)
+        return apply(elementwise.Abs(), self)
 
     def clip(self, lo: float | None, hi: float | None) -> Tensor:
         """Limit each element to [lo, hi]; the gradient is zero where clipped."""
-        return elementwise.clip(self, lo, hi)
+        return apply(elementwise.Clip(lo, hi), self)
 
     def astype(self, dtype: Any) -> Tensor:
         """A copy in another dtype (differentiable between float dtypes)."""
-        return elementwise.cast(self, dtype)
+        return apply(elementwise.Cast(dtype), self)
+
+
+def _index_arrays(index: Any) -> Any:
+    """An index with every Tensor inside replaced by its array."""
+    if isinstance(index, tuple):
+        return tuple(_index_arrays(i) for i in index)
+    return index.data if isinstance(index, Tensor) else index
 
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:

@@ -8,13 +8,16 @@ from typing import Any
 
 import numpy as np
 
+from numnet import random
+
 
 class DataLoader:
     """Iterates over mini-batches ``(x[idx], y[idx])`` of `batch_size` samples.
 
-    With shuffle=True each pass uses a new permutation drawn from `rng` (a
-    numpy Generator), so a seeded generator gives the same batches every run. The last
-    batch is smaller unless drop_last=True.
+    With shuffle=True each pass uses a new permutation drawn from `rng` (a numpy
+    Generator; when None, numnet's default generator, which `numnet.random.seed` resets),
+    so a seeded generator gives the same batches every run. The last batch is smaller
+    unless drop_last=True.
     """
 
     def __init__(
@@ -32,7 +35,7 @@ class DataLoader:
             raise ValueError(f"x has {len(x)} samples but y has {len(y)}; they must match")
         self.x, self.y, self.batch_size = x, y, int(batch_size)
         self.shuffle, self.drop_last = shuffle, drop_last
-        self.rng = rng if rng is not None else np.random.default_rng()
+        self.rng = rng
 
     def __len__(self) -> int:
         n = len(self.x)
@@ -40,7 +43,9 @@ class DataLoader:
 
     def __iter__(self) -> Iterator[tuple[np.ndarray, Any]]:
         n = len(self.x)
-        order = self.rng.permutation(n) if self.shuffle else None
+        # The default generator is looked up at each pass, so seeding after building works.
+        rng = self.rng if self.rng is not None else random.default_rng()
+        order = rng.permutation(n) if self.shuffle else None
         for i in range(len(self)):
             start, stop = i * self.batch_size, min((i + 1) * self.batch_size, n)
             index: Any = slice(start, stop) if order is None else order[start:stop]

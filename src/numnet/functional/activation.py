@@ -6,14 +6,13 @@ Each backward is the textbook derivative, written with the output where that is 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from numnet.autograd.function import Function
-
-if TYPE_CHECKING:
-    from numnet.autograd.tensor import Tensor
+from numnet.autograd.tensor import Tensor, apply
+from numnet.backend import get_array_module
 
 
 class StepFunction(Function):
@@ -24,7 +23,7 @@ class StepFunction(Function):
         return (x > 0).astype(x.dtype)
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
-        return (np.zeros_like(grad_out),)
+        return (get_array_module(grad_out).zeros_like(grad_out),)
 
 
 class Identity(Function):
@@ -39,8 +38,9 @@ class Identity(Function):
 
 def _stable_sigmoid(x: np.ndarray) -> np.ndarray:
     # exp of -|x| never overflows: 1/(1+e^-x) for x >= 0 and e^x/(1+e^x) for x < 0.
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1, e) / (1 + e)
+    xp = get_array_module(x)
+    e = xp.exp(-xp.abs(x))
+    return xp.where(x >= 0, 1, e) / (1 + e)
 
 
 class Sigmoid(Function):
@@ -58,7 +58,7 @@ class Tanh(Function):
     """y = tanh(x); dx = grad_out * (1 - y**2)."""
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self.y = np.tanh(x)
+        self.y = get_array_module(x).tanh(x)
         return self.y
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
@@ -69,7 +69,7 @@ class ReLU(Function):
     """y = max(0, x); the gradient passes where x > 0 (where y > 0) and is blocked elsewhere."""
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self.y = np.maximum(x, 0, dtype=x.dtype)
+        self.y = get_array_module(x).maximum(x, 0, dtype=x.dtype)
         return self.y
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
@@ -83,7 +83,7 @@ class LeakyReLU(Function):
         self.alpha = alpha
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self.slope = np.where(x > 0, 1, self.alpha).astype(x.dtype)
+        self.slope = get_array_module(x).where(x > 0, 1, self.alpha).astype(x.dtype)
         return x * self.slope
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
@@ -97,12 +97,14 @@ class ELU(Function):
         self.alpha = alpha
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        xp = get_array_module(x)
         self.positive = x > 0
-        self.y = np.where(self.positive, x, self.alpha * np.expm1(np.minimum(x, 0)))
+        self.y = xp.where(self.positive, x, self.alpha * xp.expm1(xp.minimum(x, 0)))
         return self.y.astype(x.dtype, copy=False)
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
-        return (grad_out * np.where(self.positive, 1, self.y + self.alpha),)
+        slope = get_array_module(grad_out).where(self.positive, 1, self.y + self.alpha)
+        return (grad_out * slope,)
 
 
 _SQRT_2_OVER_PI = float(np.sqrt(2 / np.pi))
@@ -114,7 +116,7 @@ class GELU(Function):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x
-        self.t = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x**3))
+        self.t = get_array_module(x).tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x**3))
         return 0.5 * x * (1 + self.t)
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
@@ -128,7 +130,7 @@ class Softplus(Function):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x
-        return np.logaddexp(0, x).astype(x.dtype, copy=False)
+        return get_array_module(x).logaddexp(0, x).astype(x.dtype, copy=False)
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
         return (grad_out * _stable_sigmoid(self.x),)
@@ -142,7 +144,7 @@ class Softmax(Function):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         # Subtract the max so exp cannot overflow; softmax is unchanged by the shift.
-        e = np.exp(x - x.max(axis=self.axis, keepdims=True))
+        e = get_array_module(x).exp(x - x.max(axis=self.axis, keepdims=True))
         self.y = e / e.sum(axis=self.axis, keepdims=True)
         return self.y
 
@@ -158,9 +160,10 @@ class LogSoftmax(Function):
         self.axis = axis
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        xp = get_array_module(x)
         shifted = x - x.max(axis=self.axis, keepdims=True)
-        y = shifted - np.log(np.exp(shifted).sum(axis=self.axis, keepdims=True))
-        self.softmax = np.exp(y)
+        y = shifted - xp.log(xp.exp(shifted).sum(axis=self.axis, keepdims=True))
+        self.softmax = xp.exp(y)
         return y
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
@@ -170,54 +173,54 @@ class LogSoftmax(Function):
 
 def step_function(x: Any) -> Tensor:
     """1 where x > 0, else 0 (zero gradient)."""
-    return StepFunction()(x)
+    return apply(StepFunction(), x)
 
 
 def identity(x: Any) -> Tensor:
     """x unchanged."""
-    return Identity()(x)
+    return apply(Identity(), x)
 
 
 def sigmoid(x: Any) -> Tensor:
     """The logistic function 1 / (1 + exp(-x)); never overflows."""
-    return Sigmoid()(x)
+    return apply(Sigmoid(), x)
 
 
 def tanh(x: Any) -> Tensor:
     """Hyperbolic tangent."""
-    return Tanh()(x)
+    return apply(Tanh(), x)
 
 
 def relu(x: Any) -> Tensor:
     """max(0, x)."""
-    return ReLU()(x)
+    return apply(ReLU(), x)
 
 
 def leaky_relu(x: Any, alpha: float = 0.01) -> Tensor:
     """x for x > 0, alpha * x otherwise."""
-    return LeakyReLU(alpha)(x)
+    return apply(LeakyReLU(alpha), x)
 
 
 def elu(x: Any, alpha: float = 1.0) -> Tensor:
     """x for x > 0, alpha * (exp(x) - 1) otherwise."""
-    return ELU(alpha)(x)
+    return apply(ELU(alpha), x)
 
 
 def gelu(x: Any) -> Tensor:
     """Gaussian error linear unit (tanh approximation)."""
-    return GELU()(x)
+    return apply(GELU(), x)
 
 
 def softplus(x: Any) -> Tensor:
     """log(1 + exp(x)), computed without overflow."""
-    return Softplus()(x)
+    return apply(Softplus(), x)
 
 
 def softmax(x: Any, axis: int = -1) -> Tensor:
     """Normalised exponentials along `axis`; stable for large inputs."""
-    return Softmax(axis)(x)
+    return apply(Softmax(axis), x)
 
 
 def log_softmax(x: Any, axis: int = -1) -> Tensor:
     """log(softmax(x)) computed without taking the log of a tiny number."""
-    return LogSoftmax(axis)(x)
+    return apply(LogSoftmax(axis), x)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from numnet import random
 from numnet.autograd.function import Function
+from numnet.autograd.tensor import Tensor, apply
+from numnet.backend import get_array_module
 from numnet.functional.activation import identity
-
-if TYPE_CHECKING:
-    from numnet.autograd.tensor import Tensor
 
 
 class Dropout(Function):
@@ -23,12 +22,15 @@ class Dropout(Function):
         self.rate, self.rng = rate, rng
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self.scaled_mask = np.multiply(self.keep_mask(x.shape), 1 / (1 - self.rate), dtype=x.dtype)
+        xp = get_array_module(x)
+        # The generator is NumPy's, so the mask is made in NumPy and moved to x's module.
+        keep = xp.asarray(self.keep_mask(x.shape))
+        self.scaled_mask = xp.multiply(keep, 1 / (1 - self.rate), dtype=x.dtype)
         return x * self.scaled_mask
 
     def keep_mask(self, shape: tuple[int, ...]) -> np.ndarray:
-        """True with probability 1 - rate: a uniform 32-bit integer u is kept when
-        u >= rate * 2**32, the test `uniform(0, 1) >= rate` without making floats."""
+        """A NumPy array, True with probability 1 - rate: a uniform 32-bit integer u is kept
+        when u >= rate * 2**32, the test `uniform(0, 1) >= rate` without making floats."""
         size = int(np.prod(shape))
         raw = self.rng.bit_generator.random_raw((size + 1) // 2)  # 64 random bits each
         bits = raw.view(np.uint32)[:size].reshape(shape)
@@ -46,4 +48,4 @@ def dropout(
         raise ValueError(f"dropout rate must be in [0, 1), got {rate}")
     if not training or rate == 0:
         return identity(x)
-    return Dropout(rate, random.resolve(rng))(x)
+    return apply(Dropout(rate, random.resolve(rng)), x)

@@ -1,245 +1,93 @@
-"""Elementwise arithmetic: + - * / ** and exp, log, sqrt, abs, clip, with broadcasting."""
+"""Elementwise arithmetic: + - * / ** and exp, log, sqrt, abs, clip, with broadcasting.
+
+The ops (forward and backward) are in `numnet.autograd.ops.elementwise`, below Tensor,
+whose operators use them too; these are their lowercase wrappers.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import numpy as np
-
-from numnet.autograd.function import Function
-from numnet.autograd.graph import unbroadcast
-
-if TYPE_CHECKING:
-    from numnet.autograd.tensor import Tensor
+from numnet.autograd.ops.elementwise import (
+    Abs,
+    Add,
+    Cast,
+    Clip,
+    Div,
+    Exp,
+    Log,
+    Mul,
+    Neg,
+    Pow,
+    Sqrt,
+    Square,
+    Sub,
+)
+from numnet.autograd.tensor import Tensor, apply
 
 ArrayLike = Any  # a Tensor, an ndarray, a list or a Python number
 
 
-class Add(Function):
-    """y = a + b; both inputs receive grad_out (summed over broadcast axes)."""
-
-    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        self.shapes = a.shape, b.shape
-        return a + b
-
-    def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        shape_a, shape_b = self.shapes
-        return unbroadcast(grad_out, shape_a), unbroadcast(grad_out, shape_b)
-
-
-class Sub(Function):
-    """y = a - b."""
-
-    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        self.shapes = a.shape, b.shape
-        return a - b
-
-    def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        shape_a, shape_b = self.shapes
-        return unbroadcast(grad_out, shape_a), unbroadcast(-grad_out, shape_b)
-
-
-class Mul(Function):
-    """y = a * b; da = grad_out * b, db = grad_out * a."""
-
-    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        self.a, self.b = a, b
-        return a * b
-
-    def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-        need_a, need_b = self.needs_input_grad
-        grad_a = unbroadcast(grad_out * self.b, self.a.shape) if need_a else None
-        grad_b = unbroadcast(grad_out * self.a, self.b.shape) if need_b else None
-        return grad_a, grad_b
-
-
-class Div(Function):
-    """y = a / b; da = grad_out / b, db = -grad_out * a / b**2."""
-
-    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        self.a, self.b = a, b
-        return a / b
-
-    def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-        need_a, need_b = self.needs_input_grad
-        grad_a = unbroadcast(grad_out / self.b, self.a.shape) if need_a else None
-        grad_b = unbroadcast(-grad_out * self.a / self.b**2, self.b.shape) if need_b else None
-        return grad_a, grad_b
-
-
-class Neg(Function):
-    """y = -x."""
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        return -x
-
-    def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
-        return (-grad_out,)
-
-
-class Pow(Function):
-    """y = a ** b; da = b * a**(b-1) * grad_out, db = y * log(a) * grad_out."""
-
-    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        self.a, self.b = a, b
-        self.y = a**b
-        return self.y
-
-    def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-        need_a, need_b = self.needs_input_grad
-        a, b = self.a, self.b
-        grad_a = unbroadcast(grad_out * b * a ** (b - 1), a.shape) if need_a else None
-        grad_b = unbroadcast(grad_out * self.y * np.log(a), b.shape) if need_b else None
-        return grad_a, grad_b
-
-
-class Square(Function):
-    """y = x**2; dx = 2 x grad_out (cheaper than the general power rule)."""
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        self.x = x
-        return x * x
-
-    def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
-        return (grad_out * (2 * self.x),)
-
-
-class Exp(Function):
-    """y = e**x; dx = grad_out * y."""
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        self.y = np.exp(x)
-        return self.y
-
-    def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
-        return (grad_out * self.y,)
-
-
-class Log(Function):
-    """y = ln x; dx = grad_out / x."""
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        self.x = x
-        return np.log(x)
-
-    def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
-        return (grad_out / self.x,)
-
-
-class Sqrt(Function):
-    """y = sqrt(x); dx = grad_out / (2 y)."""
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        self.y = np.sqrt(x)
-        return self.y
-
-    def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
-        return (grad_out / (2 * self.y),)
-
-
-class Abs(Function):
-    """y = |x|; dx = grad_out * sign(x) (0 at x = 0)."""
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        self.x = x
-        return np.abs(x)
-
-    def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
-        return (grad_out * np.sign(self.x),)
-
-
-class Clip(Function):
-    """y = min(max(x, lo), hi); the gradient passes only where x was inside [lo, hi]."""
-
-    def __init__(self, lo: float | None, hi: float | None) -> None:
-        self.lo, self.hi = lo, hi
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        self.inside = np.ones(x.shape, dtype=bool)
-        if self.lo is not None:
-            self.inside &= x >= self.lo
-        if self.hi is not None:
-            self.inside &= x <= self.hi
-        return np.clip(x, self.lo, self.hi)
-
-    def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
-        return (grad_out * self.inside,)
-
-
-class Cast(Function):
-    """y = x converted to another float dtype; the gradient converts back."""
-
-    def __init__(self, dtype: Any) -> None:
-        self.dtype = np.dtype(dtype)
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        self.source_dtype = x.dtype
-        return x.astype(self.dtype)
-
-    def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
-        return (grad_out.astype(self.source_dtype),)
-
-
 def add(a: ArrayLike, b: ArrayLike) -> Tensor:
     """a + b with broadcasting."""
-    return Add()(a, b)
+    return apply(Add(), a, b)
 
 
 def sub(a: ArrayLike, b: ArrayLike) -> Tensor:
     """a - b with broadcasting."""
-    return Sub()(a, b)
+    return apply(Sub(), a, b)
 
 
 def mul(a: ArrayLike, b: ArrayLike) -> Tensor:
     """a * b with broadcasting."""
-    return Mul()(a, b)
+    return apply(Mul(), a, b)
 
 
 def div(a: ArrayLike, b: ArrayLike) -> Tensor:
     """a / b with broadcasting."""
-    return Div()(a, b)
+    return apply(Div(), a, b)
 
 
 def neg(x: ArrayLike) -> Tensor:
     """-x."""
-    return Neg()(x)
+    return apply(Neg(), x)
 
 
 def pow(a: ArrayLike, b: ArrayLike) -> Tensor:
     """a ** b with broadcasting."""
-    return Pow()(a, b)
+    return apply(Pow(), a, b)
 
 
 def square(x: ArrayLike) -> Tensor:
     """x ** 2."""
-    return Square()(x)
+    return apply(Square(), x)
 
 
 def exp(x: ArrayLike) -> Tensor:
     """e ** x."""
-    return Exp()(x)
+    return apply(Exp(), x)
 
 
 def log(x: ArrayLike) -> Tensor:
     """Natural logarithm."""
-    return Log()(x)
+    return apply(Log(), x)
 
 
 def sqrt(x: ArrayLike) -> Tensor:
     """Square root."""
-    return Sqrt()(x)
+    return apply(Sqrt(), x)
 
 
 def abs(x: ArrayLike) -> Tensor:
     """Absolute value."""
-    return Abs()(x)
+    return apply(Abs(), x)
 
 
 def clip(x: ArrayLike, lo: float | None, hi: float | None) -> Tensor:
     """Limit x to [lo, hi]; None leaves that side open."""
-    return Clip(lo, hi)(x)
+    return apply(Clip(lo, hi), x)
 
 
 def cast(x: ArrayLike, dtype: Any) -> Tensor:
     """Convert x to another dtype, keeping it differentiable."""
-    return Cast(dtype)(x)
+    return apply(Cast(dtype), x)

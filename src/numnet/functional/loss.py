@@ -6,23 +6,29 @@ integer class labels with one axis fewer (for the cross-entropies).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import math
+from typing import Any
 
 import numpy as np
 
 from numnet.autograd.function import Function
-
-if TYPE_CHECKING:
-    from numnet.autograd.tensor import Tensor
+from numnet.autograd.tensor import Tensor, apply, as_tensor
+from numnet.backend import get_array_module
 
 _DELTA = 1e-7  # "Deep Learning from Scratch" adds 1e-7 so log(0) cannot happen.
 
 
+def _array(x: Any) -> np.ndarray:
+    """x (targets: a Tensor, an array or a list) as an array of its own array module."""
+    data = x.data if isinstance(x, Tensor) else x
+    return get_array_module(data).asarray(data)
+
+
 def _same_shape_targets(name: str, t: Any, shape: tuple[int, ...]) -> np.ndarray:
     """Targets as an array shaped like the predictions ((N,) and (N, 1) are reconciled)."""
-    t = np.asarray(getattr(t, "data", t))
+    t = _array(t)
     if t.shape != shape:
-        if t.size != int(np.prod(shape)):
+        if t.size != math.prod(shape):
             raise ValueError(f"{name}: predictions have shape {shape} but targets {t.shape}")
         t = t.reshape(shape)
     return t
@@ -34,13 +40,13 @@ def _class_targets(name: str, t: Any, shape: tuple[int, ...]) -> np.ndarray:
     Integer labels are checked against the number of classes so a wrong label gives a
     clear error instead of an index error deep inside NumPy.
     """
-    t = np.asarray(getattr(t, "data", t))
+    t = _array(t)
     if t.shape == shape:
         return t
     if t.shape == shape[:-1] or (t.ndim == len(shape) and t.shape[-1] == 1):
         labels = t.reshape(shape[:-1])
         if labels.dtype.kind == "f":
-            if not np.all(labels == np.round(labels)):
+            if not (labels == labels.round()).all():
                 raise ValueError(f"{name}: integer class labels expected, got fractional values")
             labels = labels.astype(np.int64)
         if labels.dtype.kind not in "iu":
@@ -59,8 +65,9 @@ def _class_targets(name: str, t: Any, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def _one_hot(labels: np.ndarray, classes: int, dtype: np.dtype) -> np.ndarray:
-    out = np.zeros((*labels.shape, classes), dtype=dtype)
-    np.put_along_axis(out, labels[..., None], 1, axis=-1)
+    xp = get_array_module(labels)
+    out = xp.zeros((*labels.shape, classes), dtype=dtype)
+    xp.put_along_axis(out, labels[..., None], 1, axis=-1)
     return out
 
 
@@ -69,7 +76,7 @@ class MeanSquaredError(Function):
 
     def forward(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
         self.diff = y - t
-        return np.asarray(np.mean(self.diff * self.diff), dtype=y.dtype)
+        return get_array_module(y).asarray((self.diff * self.diff).mean(), dtype=y.dtype)
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         grad_y = (2 * grad_out / self.diff.size) * self.diff
@@ -83,9 +90,10 @@ class BinaryCrossEntropy(Function):
         self.t = t
 
     def forward(self, p: np.ndarray) -> np.ndarray:
-        self.p = np.clip(p, _DELTA, 1 - _DELTA)
+        xp = get_array_module(p)
+        self.p = xp.clip(p, _DELTA, 1 - _DELTA)
         t, q = self.t, self.p
-        return np.asarray(-np.mean(t * np.log(q) + (1 - t) * np.log(1 - q)), dtype=p.dtype)
+        return xp.asarray(-(t * xp.log(q) + (1 - t) * xp.log(1 - q)).mean(), dtype=p.dtype)
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
         t, q = self.t, self.p
@@ -100,13 +108,15 @@ class BinaryCrossEntropyWithLogits(Function):
         self.t = t
 
     def forward(self, z: np.ndarray) -> np.ndarray:
+        xp = get_array_module(z)
         self.z = z
-        loss = np.maximum(z, 0) - z * self.t + np.log1p(np.exp(-np.abs(z)))
-        return np.asarray(loss.mean(), dtype=z.dtype)
+        loss = xp.maximum(z, 0) - z * self.t + xp.log1p(xp.exp(-xp.abs(z)))
+        return xp.asarray(loss.mean(), dtype=z.dtype)
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
-        e = np.exp(-np.abs(self.z))
-        sigmoid = np.where(self.z >= 0, 1, e) / (1 + e)
+        xp = get_array_module(grad_out)
+        e = xp.exp(-xp.abs(self.z))
+        sigmoid = xp.where(self.z >= 0, 1, e) / (1 + e)
         return ((grad_out / self.z.size) * (sigmoid - self.t).astype(self.z.dtype),)
 
 
@@ -117,14 +127,15 @@ class CrossEntropyError(Function):
         self.t = t
 
     def forward(self, y: np.ndarray) -> np.ndarray:
+        xp = get_array_module(y)
         self.y = y
         self.batch = y.size // y.shape[-1]
         if self.t.shape == y.shape:
-            total = np.sum(self.t * np.log(y + _DELTA))
+            total = (self.t * xp.log(y + _DELTA)).sum()
         else:
-            picked = np.take_along_axis(y, self.t[..., None], axis=-1)
-            total = np.sum(np.log(picked + _DELTA))
-        return np.asarray(-total / self.batch, dtype=y.dtype)
+            picked = xp.take_along_axis(y, self.t[..., None], axis=-1)
+            total = xp.log(picked + _DELTA).sum()
+        return xp.asarray(-total / self.batch, dtype=y.dtype)
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
         t = self.t
@@ -141,16 +152,17 @@ class SoftmaxCrossEntropy(Function):
         self.t = t
 
     def forward(self, z: np.ndarray) -> np.ndarray:
+        xp = get_array_module(z)
         shifted = z - z.max(axis=-1, keepdims=True)
-        log_sum = np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        log_sum = xp.log(xp.exp(shifted).sum(axis=-1, keepdims=True))
         log_p = shifted - log_sum
-        self.softmax = np.exp(log_p)
+        self.softmax = xp.exp(log_p)
         self.batch = z.size // z.shape[-1]
         if self.t.shape == z.shape:
-            total = np.sum(self.t * log_p)
+            total = (self.t * log_p).sum()
         else:
-            total = np.sum(np.take_along_axis(log_p, self.t[..., None], axis=-1))
-        return np.asarray(-total / self.batch, dtype=z.dtype)
+            total = xp.take_along_axis(log_p, self.t[..., None], axis=-1).sum()
+        return xp.asarray(-total / self.batch, dtype=z.dtype)
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
         p = self.softmax
@@ -158,9 +170,10 @@ class SoftmaxCrossEntropy(Function):
             # d/dz of -sum(t log softmax z) is softmax * sum(t) - t (sum(t) = 1 for one-hot).
             grad = p * self.t.sum(axis=-1, keepdims=True) - self.t
         else:
+            xp = get_array_module(p)
             grad = p.copy()
             index = self.t[..., None]
-            np.put_along_axis(grad, index, np.take_along_axis(p, index, axis=-1) - 1, axis=-1)
+            xp.put_along_axis(grad, index, xp.take_along_axis(p, index, axis=-1) - 1, axis=-1)
         return ((grad_out / self.batch) * grad.astype(p.dtype, copy=False),)
 
 
@@ -169,43 +182,41 @@ def mean_squared_error(y: Any, t: Any) -> Tensor:
 
     Both sides are differentiable (t may be a Tensor that requires grad).
     """
-    shape = np.shape(getattr(y, "data", y))
+    y = as_tensor(y)
     if getattr(t, "requires_grad", False):
-        if t.shape != shape:
+        if t.shape != y.shape:
             raise ValueError(
-                f"mean_squared_error: predictions have shape {shape} but targets {t.shape}"
+                f"mean_squared_error: predictions have shape {y.shape} but targets {t.shape}"
             )
-        return MeanSquaredError()(y, t)
-    return MeanSquaredError()(y, _same_shape_targets("mean_squared_error", t, shape))
+        return apply(MeanSquaredError(), y, t)
+    return apply(MeanSquaredError(), y, _same_shape_targets("mean_squared_error", t, y.shape))
 
 
 def binary_cross_entropy(p: Any, t: Any) -> Tensor:
     """Cross-entropy of probabilities p against 0/1 targets t."""
-    shape = np.shape(getattr(p, "data", p))
-    return BinaryCrossEntropy(_same_shape_targets("binary_cross_entropy", t, shape))(p)
+    p = as_tensor(p)
+    return apply(BinaryCrossEntropy(_same_shape_targets("binary_cross_entropy", t, p.shape)), p)
 
 
 def binary_cross_entropy_with_logits(z: Any, t: Any) -> Tensor:
     """binary_cross_entropy(sigmoid(z), t), computed stably from the logits z."""
-    shape = np.shape(getattr(z, "data", z))
-    return BinaryCrossEntropyWithLogits(
-        _same_shape_targets("binary_cross_entropy_with_logits", t, shape)
-    )(z)
+    z = as_tensor(z)
+    targets = _same_shape_targets("binary_cross_entropy_with_logits", t, z.shape)
+    return apply(BinaryCrossEntropyWithLogits(targets), z)
 
 
 def cross_entropy_error(y: Any, t: Any) -> Tensor:
     """Cross-entropy of probabilities y (N, C) against one-hot or integer targets t."""
-    shape = np.shape(getattr(y, "data", y))
-    if len(shape) == 1:  # a single sample, as in the book
-        y = y if hasattr(y, "reshape") else np.asarray(y)
-        y = y.reshape(1, shape[0])
-        t = np.asarray(getattr(t, "data", t))
-        t = t.reshape(1, -1) if t.size == shape[0] else t.reshape(1)
-        shape = (1, shape[0])
-    return CrossEntropyError(_class_targets("cross_entropy_error", t, shape))(y)
+    y = as_tensor(y)
+    if y.ndim == 1:  # a single sample, as in the book
+        t = _array(t)
+        t = t.reshape(1, -1) if t.size == y.shape[0] else t.reshape(1)
+        y = y.reshape(1, y.shape[0])
+    return apply(CrossEntropyError(_class_targets("cross_entropy_error", t, y.shape)), y)
 
 
 def softmax_cross_entropy(logits: Any, t: Any) -> Tensor:
     """Cross-entropy of softmax(logits) against one-hot or integer targets, fused and stable."""
-    shape = np.shape(getattr(logits, "data", logits))
-    return SoftmaxCrossEntropy(_class_targets("softmax_cross_entropy", t, shape))(logits)
+    logits = as_tensor(logits)
+    targets = _class_targets("softmax_cross_entropy", t, logits.shape)
+    return apply(SoftmaxCrossEntropy(targets), logits)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from numnet.autograd.function import Function
-
-if TYPE_CHECKING:
-    from numnet.autograd.tensor import Tensor
+from numnet.autograd.tensor import Tensor, apply
+from numnet.backend import get_array_module
 
 
 def _reduce_axes(ndim: int, axis: int) -> tuple[int, ...]:
@@ -40,7 +39,7 @@ class BatchNormTrain(Function):
         axes = _reduce_axes(x.ndim, self.axis)
         self.mean = x.mean(axis=axes)
         self.var = x.var(axis=axes)
-        inv_std = 1 / np.sqrt(self.var + self.eps)
+        inv_std = 1 / get_array_module(x).sqrt(self.var + self.eps)
         self.inv_std = _broadcastable(inv_std, x.ndim, self.axis).astype(x.dtype)
         self.x_hat = (x - _broadcastable(self.mean, x.ndim, self.axis)) * self.inv_std
         self.gamma = _broadcastable(gamma, x.ndim, self.axis)
@@ -69,7 +68,7 @@ class BatchNormInference(Function):
         self.mean, self.var, self.eps, self.axis = mean, var, eps, axis
 
     def forward(self, x: np.ndarray, gamma: np.ndarray, beta: np.ndarray) -> np.ndarray:
-        self.x, self.inv_std = x, 1 / np.sqrt(self.var + self.eps)
+        self.x, self.inv_std = x, 1 / get_array_module(x).sqrt(self.var + self.eps)
         scale = (gamma * self.inv_std).astype(x.dtype, copy=False)
         shift = (beta - self.mean * scale).astype(x.dtype, copy=False)
         self.scale = _broadcastable(scale, x.ndim, self.axis)
@@ -106,9 +105,9 @@ def batch_norm(
     if not training:
         if running_mean is None or running_var is None:
             raise ValueError("batch_norm in inference needs running_mean and running_var")
-        return BatchNormInference(running_mean, running_var, eps, axis)(x, gamma, beta)
+        return apply(BatchNormInference(running_mean, running_var, eps, axis), x, gamma, beta)
     op = BatchNormTrain(eps, axis)
-    y = op(x, gamma, beta)
+    y = apply(op, x, gamma, beta)
     if running_mean is not None and running_var is not None:
         running_mean *= momentum
         running_mean += (1 - momentum) * op.mean

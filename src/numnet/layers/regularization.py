@@ -22,7 +22,7 @@ class Dropout(Layer):
             raise ValueError(f"Dropout rate must be in [0, 1), got {rate}")
         self.rate = rate
         self.seed = seed
-        self.rng: np.random.Generator | None = None if seed is None else np.random.default_rng(seed)
+        self.rng: np.random.Generator | None = None if seed is None else random.resolve(seed)
 
     def call(self, x: Tensor) -> Tensor:
         return F.dropout(x, self.rate, training=self.training, rng=self.rng or random.default_rng())

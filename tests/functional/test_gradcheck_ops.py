@@ -11,6 +11,11 @@ from hypothesis import strategies as st
 
 import numnet
 from numnet import functional as F
+from numnet.backend import get_array_module
+
+# tests/ is on sys.path (it holds conftest.py): the fake array library lives with the
+# backend's tests.
+from test_backend import FakeArray, fake, fake_numpy  # noqa: F401 (a fixture)
 
 
 def away_from_zero(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
@@ -190,6 +195,22 @@ CASES: list[Case] = [
         lambda x, g, b: F.batch_norm(x, g, b, *running_stats(3), training=False),
         lambda r: [r.normal(size=(4, 3)), positive(r, (3,)), r.normal(size=(3,))],
     ),
+    (
+        "conv_transpose2d",
+        lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, pad=1, output_padding=1),
+        lambda r: [r.normal(size=(1, 2, 3, 3)), r.normal(size=(2, 3, 3, 3)), r.normal(size=(3,))],
+    ),
+    ("upsample2d", lambda x: F.upsample2d(x, (2, 3)), lambda r: [r.normal(size=(2, 2, 3, 2))]),
+    (
+        "maximum",
+        F.maximum,
+        lambda r: [r.permutation(12).reshape(3, 4) * 0.5, r.permutation(4) * 0.5 + 0.25],
+    ),
+    (
+        "minimum",
+        F.minimum,
+        lambda r: [r.permutation(12).reshape(3, 4) * 0.5, r.permutation(4) * 0.5 + 0.25],
+    ),
 ]
 
 
@@ -197,6 +218,37 @@ CASES: list[Case] = [
 def test_op_gradient(name: str, fn: Callable, make_inputs: Callable) -> None:
     inputs = make_inputs(np.random.default_rng(abs(hash(name)) % 2**32))
     assert numnet.gradcheck(fn, *inputs)
+
+
+@pytest.mark.usefixtures("fake_numpy")
+@pytest.mark.parametrize(("name", "fn", "make_inputs"), CASES, ids=[c[0] for c in CASES])
+def test_op_computes_with_the_module_of_its_inputs(
+    name: str, fn: Callable, make_inputs: Callable
+) -> None:
+    """Every op, on arrays of a registered module, computes with that module (forward and
+    backward) and gets NumPy's numbers."""
+    inputs = make_inputs(np.random.default_rng(abs(hash(name)) % 2**32))
+    expected, expected_args = _forward_backward(fn, [np.asarray(x) for x in inputs])
+    out, args = _forward_backward(fn, [fake(x) for x in inputs])
+    assert type(out.data) is FakeArray
+    np.testing.assert_allclose(out.data.view(np.ndarray), expected.data, rtol=1e-12)
+    for arg, expected_arg in zip(args, expected_args, strict=True):
+        if isinstance(arg, numnet.Tensor):
+            assert type(arg.grad) is FakeArray
+            np.testing.assert_allclose(arg.grad.view(np.ndarray), expected_arg.grad, rtol=1e-12)
+
+
+def _forward_backward(fn: Callable, arrays: list) -> tuple[numnet.Tensor, list]:
+    """fn's output, and its arguments (floating ones as float64 Tensors that got the
+    gradient of sum(output * v) for a fixed v; integer ones as they were)."""
+    args = [
+        numnet.tensor(x, dtype=np.float64, requires_grad=True) if x.dtype.kind == "f" else x
+        for x in arrays
+    ]
+    out = fn(*args)
+    weights = np.random.default_rng(0).standard_normal(out.shape)
+    (out * get_array_module(out.data).asarray(weights)).sum().backward()
+    return out, args
 
 
 def test_ops_keep_float64_and_float32():
@@ -237,7 +289,17 @@ def test_gradcheck_catches_a_wrong_gradient():
     with pytest.raises(
         AssertionError, match=r"input 0 \(shape \(2, 2\)\) at element \(\d, \d\): autograd"
     ):
-        numnet.gradcheck(lambda t: _WrongSquare()(t), x)
+        numnet.gradcheck(lambda t: numnet.apply(_WrongSquare(), t), x)
+
+
+def test_gradcheck_checks_params_read_by_fn():
+    rng = np.random.default_rng(0)
+    W = numnet.tensor(rng.normal(size=(3, 2)), requires_grad=True)
+    assert numnet.gradcheck(lambda x: F.tanh(F.linear(x, W)), rng.normal(size=(4, 3)), params=[W])
+    with pytest.raises(AssertionError, match=r"parameter 0 \(shape \(3, 2\)\)"):
+        numnet.gradcheck(lambda x: x * numnet.apply(_WrongSquare(), W), np.ones((3, 2)), params=[W])
+    with pytest.raises(TypeError, match="float64"):
+        numnet.gradcheck(F.exp, np.ones(2), params=[numnet.tensor([1.0], requires_grad=True)])
 
 
 def test_numerical_gradient_matches_the_book():

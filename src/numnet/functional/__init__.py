@@ -1,5 +1,9 @@
 """Functional ops: each a `Function` (forward and backward on arrays) and a lowercase
-wrapper that accepts Tensors or array-likes and returns a Tensor.
+wrapper that accepts Tensors or array-likes and returns ``apply(Op(...), *inputs)``.
+
+The array-algebra families (elementwise, reduction, shape, linalg) keep their Functions
+in `numnet.autograd.ops`, below Tensor, whose operators use them; their wrappers are
+here. Window geometry shared by conv and pooling is in `window`.
 
 Import as ``from numnet import functional as F``.
 """
@@ -18,6 +22,7 @@ from numnet.functional.activation import (
     tanh,
 )
 from numnet.functional.conv import col2im, conv2d, im2col
+from numnet.functional.conv_transpose import conv_transpose2d
 from numnet.functional.dropout import dropout
 from numnet.functional.elementwise import (
     abs,
@@ -42,6 +47,7 @@ from numnet.functional.loss import (
     mean_squared_error,
     softmax_cross_entropy,
 )
+from numnet.functional.minmax import maximum, minimum
 from numnet.functional.normalization import batch_norm
 from numnet.functional.pooling import avg_pool2d, max_pool2d
 from numnet.functional.reduction import logsumexp, max, mean, min, sum, sum_of_squares
@@ -54,6 +60,7 @@ from numnet.functional.shape import (
     transpose,
     where,
 )
+from numnet.functional.upsampling import upsample2d
 
 __all__ = [
     "abs",
@@ -68,6 +75,7 @@ __all__ = [
     "col2im",
     "concatenate",
     "conv2d",
+    "conv_transpose2d",
     "cross_entropy_error",
     "div",
     "dropout",
@@ -85,9 +93,11 @@ __all__ = [
     "matmul",
     "max",
     "max_pool2d",
+    "maximum",
     "mean",
     "mean_squared_error",
     "min",
+    "minimum",
     "mul",
     "neg",
     "pow",
@@ -106,5 +116,6 @@ __all__ = [
     "sum_of_squares",
     "tanh",
     "transpose",
+    "upsample2d",
     "where",
 ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from numnet import functional as F
 from numnet.autograd.tensor import Tensor
-from numnet.functional.conv import pair
+from numnet.functional.window import pair
 from numnet.layers.base import Layer
 from numnet.layers.convolutional import check_data_format, from_nchw, same_padding, to_nchw
 
@@ -75,20 +75,43 @@ class AveragePooling2D(_Pooling2D):
     op = staticmethod(F.avg_pool2d)
 
 
-class GlobalAveragePooling2D(Layer):
-    """Mean of every feature map: (N, H, W, C) -> (N, C)."""
+class _GlobalPooling2D(Layer):
+    """Shared configuration of the global poolings: one number per feature map."""
 
-    def __init__(self, data_format: str = "channels_last", **kwargs: Any) -> None:
+    def __init__(
+        self, data_format: str | None = None, keepdims: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
-        self.data_format = check_data_format(data_format)
+        self.data_format = check_data_format(data_format or "channels_last")
+        self.keepdims = keepdims
 
-    def call(self, x: Tensor) -> Tensor:
-        if x.ndim != 4:
+    def _axes(self, shape: tuple[int | None, ...]) -> tuple[int, int]:
+        if len(shape) != 4:
             raise ValueError(
-                f"GlobalAveragePooling2D layer {self.name!r} expects image batches, got {x.shape}"
+                f"{type(self).__name__} layer {self.name!r} expects image batches, got {shape}"
             )
-        axes = (1, 2) if self.data_format == "channels_last" else (2, 3)
-        return F.mean(x, axis=axes)
+        return (1, 2) if self.data_format == "channels_last" else (2, 3)
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        axes = self._axes(input_shape)
+        if self.keepdims:
+            return tuple(1 if i in axes else n for i, n in enumerate(input_shape))
+        return tuple(n for i, n in enumerate(input_shape) if i not in axes)
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "data_format": self.data_format}
+        return {**super().get_config(), "data_format": self.data_format, "keepdims": self.keepdims}
+
+
+class GlobalAveragePooling2D(_GlobalPooling2D):
+    """Mean of every feature map: (N, H, W, C) -> (N, C) ((N, 1, 1, C) with keepdims)."""
+
+    def call(self, x: Tensor) -> Tensor:
+        return F.mean(x, axis=self._axes(x.shape), keepdims=self.keepdims)
+
+
+class GlobalMaxPooling2D(_GlobalPooling2D):
+    """Maximum of every feature map: (N, H, W, C) -> (N, C) ((N, 1, 1, C) with keepdims);
+    ties share the gradient."""
+
+    def call(self, x: Tensor) -> Tensor:
+        return F.max(x, axis=self._axes(x.shape), keepdims=self.keepdims)

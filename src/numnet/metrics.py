@@ -36,6 +36,14 @@ class Metric:
         """Forget the samples seen so far."""
         self.total, self.count = 0.0, 0
 
+    def reset_state(self) -> None:
+        """Keras' name for `reset`."""
+        self.reset()
+
+    def update_state(self, *args: Any, **kwargs: Any) -> None:
+        """Keras' name for `update`."""
+        self.update(*args, **kwargs)
+
     def update(self, y_true: Any, y_pred: Any) -> None:
         """Add a batch."""
         scores = self.score(y_true, y_pred)
@@ -49,6 +57,21 @@ class Metric:
     def result(self) -> float:
         """The mean score so far."""
         return self.total / self.count if self.count else 0.0
+
+
+class Mean(Metric):
+    """The running mean of the values it is given (Keras' `metrics.Mean`): what a custom
+    `train_step` uses to report a loss averaged over the epoch."""
+
+    def __init__(self, name: str = "mean") -> None:
+        super().__init__(name)
+
+    def update(self, values: Any, sample_weight: float | None = None) -> None:  # type: ignore[override]
+        """Add `values` (a number, an array or a Tensor), each counted `sample_weight` times."""
+        values = np.asarray(values, dtype=np.float64)
+        weight = 1.0 if sample_weight is None else float(sample_weight)
+        self.total += float(values.sum()) * weight
+        self.count += values.size * weight
 
 
 class Accuracy(Metric):
@@ -69,4 +92,4 @@ def get(identifier: str | Metric) -> Metric:
     if isinstance(identifier, Metric):
         return identifier
     cls = lookup("metric", identifier, METRICS)
-    return cls("accuracy" if identifier in ("acc", "accuracy") else identifier)
+    return cls(identifier)  # logged under the name given, as Keras: "acc" shows as acc

@@ -2,113 +2,250 @@
 
 A layer's `call` is one call into `numnet.functional`; `build` creates its weights once
 the input shape is known (Keras' build/call split). Weights are Tensors; trainable ones
-require grad. Train/eval mode is the `training` attribute, set by `Model.train()` and
-`Model.eval()` or by passing ``training=`` to the call.
+require grad. Layers assigned as attributes of a layer (or model) are its sublayers: their
+weights count as its own. Train/eval mode is the `training` attribute, set by `train()` /
+`eval()` or for one call by ``training=``. Called on a `SymbolicTensor` (from
+`numnet.Input`), a layer records a node of a functional graph instead of computing.
 """
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
-from numnet import initializers, random, regularizers
+from numnet import initializers, nest, random, regularizers
 from numnet.autograd.tensor import Tensor, as_tensor
+from numnet.layers import symbolic
+from numnet.naming import snake_case
 
 
 class Layer:
-    """Base class of all layers."""
+    """Base class of all layers (and, through `Model`, of all models)."""
 
     def __init__(
         self,
         name: str | None = None,
-        input_shape: tuple[int, ...] | None = None,
+        input_shape: Sequence[int | None] | None = None,
         dtype: Any = None,
         trainable: bool = True,
     ) -> None:
-        self.name = name
+        self.auto_named = name is None
+        self.name = name or snake_case(type(self).__name__)
         self.input_shape = None if input_shape is None else tuple(input_shape)
         self.dtype = None if dtype is None else np.dtype(dtype)
-        self.trainable = trainable
+        self._trainable = trainable
         self.training = False
         self.built = False
-        self.output_shape: tuple[int, ...] | None = None
-        self._weights: list[Tensor] = []
+        self.output_shape: Any = None
+        self.inbound_nodes: list[symbolic.Node] = []
+        self._weights: list[tuple[Tensor, bool]] = []  # (weight, declared trainable)
         self._regularized: list[tuple[Tensor, regularizers.Regularizer]] = []
+
+    # --- sublayers -----------------------------------------------------------------------
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Layers stored as attributes (or in lists) become sublayers, as in Keras.
+        if not name.startswith("_"):
+            sublayers = self.__dict__.setdefault("_sublayers", [])
+            old = self.__dict__.get(name)
+            for item in old if isinstance(old, list | tuple) else [old]:
+                if isinstance(item, Layer) and any(item is s for s in sublayers):
+                    sublayers.remove(item)
+            for item in value if isinstance(value, list | tuple) else [value]:
+                new = isinstance(item, Layer) and item is not self
+                if new and not any(item is s for s in sublayers):
+                    sublayers.append(item)
+        object.__setattr__(self, name, value)
+
+    @property
+    def sublayers(self) -> list[Layer]:
+        """The layers this one holds as attributes, in assignment order."""
+        return list(self.__dict__.get("_sublayers", []))
+
+    def rename(self, name: str) -> None:
+        """Give the layer a new name (its weights' names follow)."""
+        for weight, _ in self._weights:
+            if weight.name and weight.name.startswith(f"{self.name}/"):
+                weight.name = f"{name}/{weight.name[len(self.name) + 1 :]}"
+        self.name = name
 
     # --- weights -------------------------------------------------------------------------
     def add_weight(
         self,
-        name: str,
-        shape: tuple[int, ...],
+        name: str | None = None,
+        shape: Sequence[int] = (),
         initializer: Any = "zeros",
         regularizer: Any = None,
         trainable: bool = True,
         rng: np.random.Generator | None = None,
+        dtype: Any = None,
     ) -> Tensor:
         """Create, register and return a weight Tensor."""
+        name = name or f"weight_{len(self._weights)}"
         init = initializers.get(initializer)
-        data = init(tuple(shape), self.dtype or np.float32, random.resolve(rng))
+        if dtype is None:
+            dtype = self.dtype if self.dtype is not None else np.float32
+        dtype = np.dtype(dtype)
+        data = init(tuple(shape), dtype, random.resolve(rng))
         weight = Tensor(
             data, requires_grad=trainable and self.trainable, name=f"{self.name}/{name}"
         )
-        self._weights.append(weight)
+        self._weights.append((weight, trainable))
         penalty = regularizers.get(regularizer)
         if penalty is not None:
             self._regularized.append((weight, penalty))
         return weight
 
     @property
+    def trainable(self) -> bool:
+        """False freezes the layer: `fit` and optimizers leave its weights as they are."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        self._trainable = bool(value)
+        for weight, declared in self._weights:
+            weight.requires_grad = declared and self._trainable
+        for layer in self.sublayers:
+            layer.trainable = value
+
+    def _all_weights(self) -> list[tuple[Tensor, bool]]:
+        found = list(self._weights)
+        for layer in self.sublayers:
+            found.extend((w, w.requires_grad) for w in layer.weights)
+        seen: set[int] = set()
+        return [(w, t) for w, t in found if not (id(w) in seen or seen.add(id(w)))]
+
+    @property
     def weights(self) -> list[Tensor]:
-        """All weights, trainable first-defined first (running statistics included)."""
-        return list(self._weights)
+        """All weights, this layer's then its sublayers' (running statistics included)."""
+        return [w for w, _ in self._all_weights()]
+
+    @property
+    def trainable_weights(self) -> list[Tensor]:
+        """The weights `fit` updates (none while the layer is frozen)."""
+        return [w for w in self.weights if w.requires_grad]
+
+    @property
+    def non_trainable_weights(self) -> list[Tensor]:
+        """Frozen weights and running statistics."""
+        return [w for w in self.weights if not w.requires_grad]
 
     def parameters(self) -> list[Tensor]:
-        """The trainable weights, in definition order."""
-        return [w for w in self._weights if w.requires_grad]
+        """The trainable weights (what an optimizer's `step` takes)."""
+        return self.trainable_weights
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of all weight arrays."""
+        return [w.data.copy() for w in self.weights]
+
+    def set_weights(self, arrays: Sequence[Any]) -> None:
+        """Load weight arrays (in `get_weights` order) into the built layer or model."""
+        weights = self.weights
+        if len(arrays) != len(weights):
+            raise ValueError(f"{self.name!r} has {len(weights)} weights, got {len(arrays)} arrays")
+        for weight, array in zip(weights, arrays, strict=True):
+            array = np.asarray(array)
+            if array.shape != weight.shape:
+                raise ValueError(
+                    f"weight {weight.name} has shape {weight.shape}, got {array.shape}"
+                )
+            weight.data[...] = array
 
     def count_params(self) -> int:
         """Number of scalars in all weights."""
-        return int(sum(w.size for w in self._weights))
+        return int(sum(w.size for w in self.weights))
 
     def regularization_loss(self) -> Tensor | None:
-        """Sum of the weight penalties of this layer (None without regularizers)."""
+        """Sum of the weight penalties of this layer and its sublayers (None without any)."""
+        terms = [penalty(weight) for weight, penalty in self._regularized]
+        terms += [t for t in (s.regularization_loss() for s in self.sublayers) if t is not None]
         total: Tensor | None = None
-        for weight, penalty in self._regularized:
-            term = penalty(weight)
+        for term in terms:
             total = term if total is None else total + term
         return total
 
+    # --- modes ---------------------------------------------------------------------------
+    def train(self, mode: bool = True) -> Layer:
+        """Training mode (dropout active, batch statistics) for this layer and its sublayers."""
+        self.training = mode
+        for layer in self.sublayers:
+            layer.train(mode)
+        return self
+
+    def eval(self) -> Layer:
+        """Inference mode."""
+        return self.train(False)
+
+    @contextmanager
+    def mode(self, training: bool | None) -> Iterator[None]:
+        """Within the block, run in `training` mode (unchanged when None)."""
+        if training is None or training == self.training:
+            yield
+            return
+        previous = self.training
+        self.train(training)
+        try:
+            yield
+        finally:
+            self.train(previous)
+
     # --- calling -------------------------------------------------------------------------
-    def build(self, input_shape: tuple[int, ...]) -> None:
-        """Create the weights for inputs of this shape (batch axis included)."""
+    def build(self, input_shape: Any) -> None:
+        """Create the weights for inputs of this shape (batch axis included; a list of
+        shapes for a layer called on a list)."""
 
-    def call(self, x: Tensor) -> Tensor:
+    def call(self, inputs: Any) -> Any:
         """The forward computation."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement call(inputs)")
 
-    def __call__(self, x: Any, training: bool | None = None) -> Tensor:
-        x = as_tensor(x)
-        if self.input_shape is not None and tuple(x.shape[1:]) != self.input_shape:
+    def __call__(self, inputs: Any, training: bool | None = None, **kwargs: Any) -> Any:
+        if symbolic.is_symbolic(inputs):
+            return symbolic.call_symbolic(self, inputs, training)
+        inputs = nest.map_structure(as_tensor, inputs)
+        self._check_input_shape(inputs)
+        if not self.built:
+            self._build_on(inputs)
+        with self.mode(training):
+            if _accepts_training(type(self)):
+                kwargs["training"] = self.training
+            outputs = self.call(inputs, **kwargs)
+        self.output_shape = nest.map_structure(lambda t: t.shape, outputs)
+        return outputs
+
+    def _build_on(self, inputs: Any) -> None:
+        """Build the weights for these inputs, in their float dtype (float32 otherwise)."""
+        first = nest.flatten(inputs)[0]
+        if self.dtype is None:
+            self.dtype = first.dtype if first.dtype.kind == "f" else np.dtype(np.float32)
+        self.build(nest.map_structure(lambda t: t.shape, inputs))
+        self.built = True
+
+    def _check_input_shape(self, inputs: Any) -> None:
+        if self.input_shape is None or not isinstance(inputs, Tensor):
+            return
+        sample = inputs.shape[1:]
+        expected = self.input_shape
+        if len(sample) != len(expected) or any(
+            e is not None and e != n for e, n in zip(expected, sample, strict=False)
+        ):
             raise ValueError(
                 f"{type(self).__name__} layer {self.name!r} expects samples of shape "
-                f"{self.input_shape} (input_shape), got a batch of shape {x.shape}"
+                f"{expected} (input_shape), got a batch of shape {inputs.shape}"
             )
-        if not self.built:
-            if self.dtype is None:
-                self.dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
-            self.build(x.shape)
-            self.built = True
-        if training is None:
-            y = self.call(x)
-        else:
-            previous, self.training = self.training, training
-            try:
-                y = self.call(x)
-            finally:
-                self.training = previous
-        self.output_shape = y.shape  # shown by Model.summary()
-        return y
+
+    @property
+    def output(self) -> Any:
+        """The symbolic output of this layer's one call in a functional graph."""
+        if len(self.inbound_nodes) != 1:
+            raise ValueError(
+                f"layer {self.name!r} has been called {len(self.inbound_nodes)} times in "
+                f"functional graphs; `output` is defined for exactly one call"
+            )
+        return self.inbound_nodes[0].output_structure
 
     def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         """Shape of the output for an input of `input_shape` (batch axis may be None)."""
@@ -122,10 +259,28 @@ class Layer:
             config["input_shape"] = list(self.input_shape)
         if self.dtype is not None and self.dtype != np.float32:
             config["dtype"] = self.dtype.name
+        if not self.trainable:
+            config["trainable"] = False
         return config
 
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Layer:
+        """A new layer from `get_config()`'s output."""
+        return cls(**config)
+
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.name or ''}>".replace(" >", ">")
+        return f"<{type(self).__name__} {self.name}>"
+
+
+_TRAINING_ARGUMENT: dict[type, bool] = {}
+
+
+def _accepts_training(cls: type) -> bool:
+    """Whether cls.call takes ``training=`` (Keras-style layers do; numnet's read the mode)."""
+    if cls not in _TRAINING_ARGUMENT:
+        parameters = inspect.signature(cls.call).parameters
+        _TRAINING_ARGUMENT[cls] = "training" in parameters
+    return _TRAINING_ARGUMENT[cls]
 
 
 def check_features(layer: Layer, x: Tensor, expected: int, what: str = "features") -> None:

@@ -1,4 +1,4 @@
-"""Core layers: Input, Dense, Activation, Flatten."""
+"""Core layers: Dense, Activation, Flatten."""
 
 from __future__ import annotations
 
@@ -8,21 +8,6 @@ from numnet import activations, initializers, regularizers
 from numnet import functional as F
 from numnet.autograd.tensor import Tensor
 from numnet.layers.base import Layer, check_features
-
-
-class Input(Layer):
-    """Declares the shape of one sample (batch axis excluded), as keras.Input does."""
-
-    def __init__(self, shape: tuple[int, ...], name: str | None = None, dtype: Any = None) -> None:
-        super().__init__(name=name, input_shape=tuple(shape), dtype=dtype)
-
-    def call(self, x: Tensor) -> Tensor:
-        return x  # Layer.__call__ has checked the sample shape
-
-    def get_config(self) -> dict[str, Any]:
-        config = super().get_config()
-        config["shape"] = config.pop("input_shape")
-        return config
 
 
 class Dense(Layer):

@@ -40,7 +40,7 @@ class BatchNormalization(Layer):
             self.beta,
             self.moving_mean.data,
             self.moving_variance.data,
-            training=self.training,
+            training=self.training and self.trainable,  # Keras: frozen means inference
             momentum=self.momentum,
             eps=self.epsilon,
             axis=self.axis,

@@ -1,4 +1,4 @@
-"""Keras-style models: Sequential, Model (subclass with call()), load_model, callbacks."""
+"""Keras-style models: Model (functional or subclassed), Sequential, load_model, callbacks."""
 
 from numnet.models import callbacks
 from numnet.models.callbacks import History

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from numnet import losses, metrics, optimizers
+from numnet import losses, nest, optimizers
+from numnet.models import serialization
 from numnet.version import __version__
 
 if TYPE_CHECKING:
@@ -42,27 +43,37 @@ def _json_array(document: dict[str, Any]) -> np.ndarray:
 
 
 def compile_config(model: Model) -> dict[str, Any] | None:
-    """The optimizer, loss and metrics given to compile(), as JSON-able data."""
+    """The optimizer, loss(es) and metrics given to compile(), as JSON-able data."""
     if model.optimizer is None or model.loss is None:
         return None
+
+    def loss_spec(loss: Any) -> dict[str, Any] | None:
+        return None if loss is None else losses.serialize(losses.get(loss))
+
+    def metric_name(metric: Any) -> str:
+        return metric if isinstance(metric, str) else metric.name
+
+    compiled = model.compile_args
     return {
         "optimizer": {
             "class_name": type(model.optimizer).__name__.lower(),
             "config": model.optimizer.get_config(),
         },
-        "loss": losses.serialize(model.loss),
-        "metrics": [m.name for m in model.metrics],
+        "loss": nest.map_structure(loss_spec, compiled["loss"]),
+        "loss_weights": compiled["loss_weights"],
+        "metrics": nest.map_structure(metric_name, compiled["metrics"] or []),
     }
 
 
 def save_model(model: Model, path: str | Path) -> None:
     """Write `model`'s architecture, compile settings and weights to `path`."""
+    layer = serialization.layer_config(model)
     architecture = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "numnet_version": __version__,
-        "class_name": type(model).__name__,
-        "config": model.get_config(),
+        "class_name": layer["class_name"],
+        "config": layer["config"],
         "compile": compile_config(model),
     }
     weights = {f"weight_{i:04d}": w for i, w in enumerate(model.get_weights())}
@@ -129,8 +140,18 @@ def restore_compile(model: Model, config: dict[str, Any] | None) -> None:
         return
     optimizer_spec = config["optimizer"]
     optimizer_cls = optimizers.OPTIMIZERS[optimizer_spec["class_name"]]
+    loss = config["loss"]
+    if isinstance(loss, dict) and "class_name" in loss:  # one loss
+        loss = losses.get(loss)
+    elif loss is not None:  # one per output, as a list or by output name
+        loss = (
+            {name: None if spec is None else losses.get(spec) for name, spec in loss.items()}
+            if isinstance(loss, dict)
+            else [None if spec is None else losses.get(spec) for spec in loss]
+        )
     model.compile(
         optimizer=optimizer_cls.from_config(optimizer_spec["config"]),
-        loss=losses.get(config["loss"]),
-        metrics=[metrics.get(name) for name in config["metrics"]],
+        loss=loss,
+        metrics=config.get("metrics"),
+        loss_weights=config.get("loss_weights"),
     )

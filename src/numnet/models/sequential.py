@@ -1,28 +1,42 @@
-"""`Sequential`: a plain stack of layers, each feeding the next."""
+"""`Sequential`: a plain stack of layers, each feeding the next.
+
+Once the input shape is known (an `Input` first, `input_shape=` on the first layer, or
+the first batch), the stack is also a functional graph: weights exist at once,
+`summary()` works, and ``layer.output`` / ``model.inputs`` can start new models.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from numnet.autograd.tensor import Tensor
-from numnet.layers import LAYERS
-from numnet.layers.base import Layer
-from numnet.models.model import Model
-from numnet.naming import lookup
+import numpy as np
 
-_LAYERS_BY_NAME = {name.lower(): cls for name, cls in LAYERS.items()}
+from numnet import nest
+from numnet.layers.base import Layer
+from numnet.layers.input_layer import Input, InputLayer
+from numnet.layers.symbolic import SymbolicTensor
+from numnet.models.graph import Graph
+from numnet.models.model import Model
+from numnet.models.serialization import layer_config, layer_from_config
+from numnet.naming import make_unique
 
 
 class Sequential(Model):
-    """``Sequential([Dense(512, input_shape=(784,)), Activation('relu'), Dense(10)])``
+    """``Sequential([numnet.Input((784,)), Dense(512, activation='relu'), Dense(10)])``
     or an empty model grown with `add`."""
 
     def __init__(
-        self, layers: Iterable[Layer] | None = None, name: str | None = None, dtype: Any = None
+        self,
+        layers: Iterable[Any] | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+        trainable: bool = True,
     ) -> None:
-        super().__init__(name=name, dtype=dtype)
+        super().__init__(name=name, dtype=dtype, trainable=trainable)
         self._stack: list[Layer] = []
+        self.__dict__["_sublayers"] = self._stack
+        self._input: SymbolicTensor | None = None
         for layer in layers or []:
             self.add(layer)
 
@@ -30,43 +44,83 @@ class Sequential(Model):
     def layers(self) -> list[Layer]:
         return list(self._stack)
 
-    def add(self, layer: Layer) -> None:
-        """Append a layer to the stack."""
+    def add(self, layer: Any) -> None:
+        """Append a layer (or, first, an `Input`) to the stack."""
+        if isinstance(layer, InputLayer):
+            layer = layer.output
+        if isinstance(layer, SymbolicTensor):
+            if self._stack or not isinstance(layer.node.layer, InputLayer):
+                raise ValueError(f"Sequential {self.name!r}: an Input can only come first")
+            self._start_graph(layer)
+            return
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential.add expects a Layer, got {type(layer).__name__}")
         self._stack.append(layer)
-        self._name_layers(self._stack)
+        make_unique(self._stack, f"model {self.name!r}")
+        if self._input is not None:
+            self._extend_graph(layer)
+        elif len(self._stack) == 1 and layer.input_shape is not None:
+            self._start_graph(Input(layer.input_shape, dtype=layer.dtype or self.dtype))
 
     def pop(self) -> Layer:
         """Remove and return the last layer."""
         if not self._stack:
             raise IndexError("pop from an empty Sequential model")
-        return self._stack.pop()
+        layer = self._stack.pop()
+        if self._input is not None:
+            self.graph = Graph(self._input, self._last_output(), f"model {self.name!r}")
+        return layer
 
-    def call(self, x: Tensor) -> Tensor:
+    def _last_output(self) -> SymbolicTensor:
+        return self._stack[-1].inbound_nodes[-1].outputs[0] if self._stack else self._input
+
+    def _start_graph(self, input_tensor: SymbolicTensor) -> None:
+        self._input = input_tensor
+        self.graph = Graph(input_tensor, input_tensor, f"model {self.name!r}")
+        for layer in self._stack:
+            self._extend_graph(layer)
+
+    def _extend_graph(self, layer: Layer) -> None:
+        output = layer(self.graph.outputs[0])
+        if not isinstance(output, SymbolicTensor):
+            raise ValueError(
+                f"Sequential {self.name!r}: layer {layer.name!r} gives several outputs"
+            )
+        self.graph = Graph(self._input, output, f"model {self.name!r}")
+        self.__dict__["_sublayers"] = self._stack  # Graph lists the same layers; keep the stack
+
+    def _build_on(self, inputs: Any) -> None:
+        super()._build_on(inputs)
+        if self._input is None:
+            first = nest.flatten(inputs)[0]
+            dtype = first.dtype if first.dtype.kind in "iu" else self.dtype or first.dtype
+            self._start_graph(Input(first.shape[1:], dtype=dtype))
+
+    def call(self, inputs: Any) -> Any:
+        x = inputs if self._input is None else self._input.node.layer(inputs)
         for layer in self._stack:
             x = layer(x)
         return x
 
     def get_config(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "input_shape": None if self.sample_shape is None else list(self.sample_shape),
-            "dtype": None if self.dtype is None else self.dtype.name,
-            "layers": [
-                {"class_name": type(layer).__name__, "config": layer.get_config()}
-                for layer in self._stack
-            ],
-        }
+        shape = None if self._input is None else list(self._input.shape[1:])
+        config: dict[str, Any] = {"name": self.name, "input_shape": shape}
+        if self._input is not None and self._input.dtype != np.float32:
+            config["input_dtype"] = self._input.dtype.name
+        config["dtype"] = None if self.dtype is None else self.dtype.name
+        config["layers"] = [layer_config(layer) for layer in self._stack]
+        return config
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> Sequential:
+    def from_config(cls, config: dict[str, Any], custom_objects: dict | None = None) -> Sequential:
         """Rebuild (and, when the input shape is known, build) a model from `get_config()`."""
-        layers = []
+        model = cls(name=config.get("name"), dtype=config.get("dtype"))
+        shape = config.get("input_shape")
         for spec in config["layers"]:
-            layer_cls = lookup("layer class", spec["class_name"], _LAYERS_BY_NAME)
-            layers.append(layer_cls(**spec["config"]))
-        model = cls(layers, name=config.get("name"), dtype=config.get("dtype"))
-        if config.get("input_shape") is not None:
-            model.build(tuple(config["input_shape"]))
+            if spec["class_name"] in ("Input", "InputLayer"):  # files of numnet 0.1
+                shape = spec["config"].get("shape", shape)
+                continue
+            model.add(layer_from_config(spec, custom_objects))
+        if shape is not None and model._input is None:
+            model._start_graph(Input(tuple(shape), dtype=config.get("input_dtype") or model.dtype))
         return model

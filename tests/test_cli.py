@@ -21,13 +21,13 @@ def run(*argv: str) -> int:
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory) -> str:
-    """A quick model: 1 epoch of the default network on 3,000 images."""
+    """A quick model: 2 epochs of the default network on 3,000 images."""
     out = tmp_path_factory.mktemp("run")
     assert (
         run(
             "train",
             "--epochs",
-            "1",
+            "2",
             "--train-limit",
             "3000",
             "--test-limit",

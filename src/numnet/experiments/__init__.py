@@ -1,40 +1,92 @@
-"""Experiments that reproduce the notes' claims: each a `run(out_dir, seed, quick)` that
-writes its figures and results.json and returns a `Result`."""
+"""Experiments that reproduce the notes' claims, one module each.
 
-from numnet.experiments import (
-    activations,
-    batchnorm,
-    cnn_filters,
-    dead_relu,
-    gates,
-    hyperparameter_search,
-    init_histograms,
-    linear_collapse,
-    lr_decay,
-    mnist_mlp,
-    optimizers,
-    overfitting,
-    planar,
-    vanishing_gradients,
-    zero_init,
-)
+Every module offers `measure(seed, quick)` (the numbers, no matplotlib), `draw(measured,
+out_dir)` (the figures, no training), `claim(numbers)` (the claim's text and whether the
+numbers bear it out) and `run(out_dir, seed, quick)`, which does all three and writes
+results.json (see `common`). The table below names them without importing them, so
+listing experiments stays instant; `load` imports one when it is run.
+"""
 
-EXPERIMENTS = {
-    "activations": activations,
-    "gates": gates,
-    "linear-collapse": linear_collapse,
-    "planar": planar,
-    "zero-init": zero_init,
-    "init-histograms": init_histograms,
-    "vanishing-gradients": vanishing_gradients,
-    "dead-relu": dead_relu,
-    "optimizers": optimizers,
-    "lr-decay": lr_decay,
-    "batchnorm": batchnorm,
-    "overfitting": overfitting,
-    "hyperparameter-search": hyperparameter_search,
-    "mnist-mlp": mnist_mlp,
-    "cnn-filters": cnn_filters,
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from numnet.naming import lookup
+
+# name -> (module, one-line description), in the order of the notes.
+EXPERIMENTS: dict[str, tuple[str, str]] = {
+    "activations": (
+        "numnet.experiments.activations",
+        "step, sigmoid, tanh, ReLU, leaky ReLU, softmax, identity and their derivatives",
+    ),
+    "gates": (
+        "numnet.experiments.gates",
+        "AND/NAND/OR as perceptrons; XOR needs a hidden layer (decision regions)",
+    ),
+    "linear-collapse": (
+        "numnet.experiments.linear_collapse",
+        "a deep linear network is one linear layer; it cannot fit moons, one tanh layer can",
+    ),
+    "planar": (
+        "numnet.experiments.planar",
+        "flower set: logistic regression vs 4 tanh hidden units; hidden-size sweep",
+    ),
+    "zero-init": (
+        "numnet.experiments.zero_init",
+        "all-zero weights keep hidden units identical; random init breaks the symmetry",
+    ),
+    "init-histograms": (
+        "numnet.experiments.init_histograms",
+        "activation histograms for std 1, std 0.01, Xavier (sigmoid/tanh) and He (ReLU)",
+    ),
+    "vanishing-gradients": (
+        "numnet.experiments.vanishing_gradients",
+        "per-layer gradient norms of 10-layer sigmoid, tanh and ReLU networks",
+    ),
+    "dead-relu": (
+        "numnet.experiments.dead_relu",
+        "fraction of dead ReLU units against the learning rate, and with leaky ReLU",
+    ),
+    "optimizers": (
+        "numnet.experiments.optimizers",
+        "SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam: 2-D paths and MNIST loss",
+    ),
+    "lr-decay": (
+        "numnet.experiments.lr_decay",
+        "constant vs step vs exponential vs cosine learning-rate schedules on MNIST",
+    ),
+    "batchnorm": (
+        "numnet.experiments.batchnorm",
+        "training curves with and without batch normalisation across weight scales",
+    ),
+    "overfitting": (
+        "numnet.experiments.overfitting",
+        "300 training images: train vs test accuracy with no regularisation, L2, dropout",
+    ),
+    "hyperparameter-search": (
+        "numnet.experiments.hyperparameter_search",
+        "random search of learning rate and weight decay on a log scale, validation split",
+    ),
+    "mnist-mlp": (
+        "numnet.experiments.mnist_mlp",
+        "the notes' Keras MLP: curves, confusion matrix, most confident mistakes",
+    ),
+    "cnn-filters": (
+        "numnet.experiments.cnn_filters",
+        "LeNet-5's first-layer filters and feature maps before and after training",
+    ),
 }
 
-__all__ = ["EXPERIMENTS"]
+
+def describe(name: str) -> str:
+    """The one-line description of experiment `name` (ValueError for unknown names)."""
+    return lookup("experiment", name, EXPERIMENTS)[1]
+
+
+def load(name: str) -> ModuleType:
+    """Import and return experiment `name`'s module (ValueError listing the valid names)."""
+    return importlib.import_module(lookup("experiment", name, EXPERIMENTS)[0])
+
+
+__all__ = ["EXPERIMENTS", "describe", "load"]

@@ -15,9 +15,9 @@ import numpy as np
 import numnet
 from numnet import functional as F
 from numnet import plot
-from numnet.experiments.common import Figure, Result, prepare
+from numnet.experiments.common import Figure, Result, finish, prepare, save_figure
 
-DESCRIPTION = "step, sigmoid, tanh, ReLU, leaky ReLU, softmax, identity and their derivatives"
+NAME = "activations"
 
 FUNCTIONS = {
     "step": F.step_function,
@@ -38,46 +38,60 @@ def derivative(fn, x: np.ndarray) -> np.ndarray:
     return t.grad
 
 
-def run(out_dir: str | Path, seed: int = 0, quick: bool = False) -> Result:
-    """Draw every activation and its derivative; return the derivatives' peaks."""
-    out = prepare(out_dir)
+def claim(numbers: dict) -> tuple[str, bool]:
+    """Holds when the largest derivatives measured are sigmoid' 1/4, tanh' 1 and ReLU' 1
+    (each to 1e-3) and step' exactly 0."""
+    holds = (
+        abs(numbers["sigmoid_derivative_max"] - 0.25) < 1e-3
+        and abs(numbers["tanh_derivative_max"] - 1.0) < 1e-3
+        and abs(numbers["relu_derivative_max"] - 1.0) < 1e-3
+        and numbers["step_derivative_max"] == 0.0
+    )
+    return "sigmoid' peaks at 1/4 and tanh' at 1; ReLU' is 1 for x > 0; step' is 0", holds
+
+
+def measure(seed: int = 0, quick: bool = False) -> dict:
+    """Every activation and its derivative on a grid of x; the derivatives' peaks."""
     x = np.linspace(-5, 5, 201 if quick else 1001)
-    peaks = {name: float(derivative(fn, x).max()) for name, fn in FUNCTIONS.items()}
+    values = {name: fn(x).numpy() for name, fn in FUNCTIONS.items()}
+    slopes = {name: derivative(fn, x) for name, fn in FUNCTIONS.items()}
+    peaks = {name: float(slope.max()) for name, slope in slopes.items()}
+    probabilities = F.softmax(np.array([2.0, 1.0, 0.1])).numpy()
+    numbers = {
+        "sigmoid_derivative_max": peaks["sigmoid"],
+        "tanh_derivative_max": peaks["tanh"],
+        "relu_derivative_max": peaks["ReLU"],
+        "step_derivative_max": peaks["step"],
+        "softmax_of_2_1_0.1": probabilities.round(4).tolist(),
+    }
+    return {"numbers": numbers, "x": x, "values": values, "derivatives": slopes}
+
+
+def draw(measured: dict, out_dir: Path) -> list[Figure]:
+    """activations.png: the functions on the left, their derivatives on the right."""
     plt = plot.pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
-    for name, fn in FUNCTIONS.items():
+    x = measured["x"]
+    for name in FUNCTIONS:
         style = "--" if name.startswith("softmax") else "-"  # it lies on sigmoid exactly
-        left.plot(x, fn(x).numpy(), style, label=name)
-        right.plot(x, derivative(fn, x), style, label=name)
-    logits = np.array([2.0, 1.0, 0.1])
-    probabilities = F.softmax(logits).numpy()
+        left.plot(x, measured["values"][name], style, label=name)
+        right.plot(x, measured["derivatives"][name], style, label=name)
     left.set(title="activations f(x)", xlabel="x", ylabel="f(x)", ylim=(-1.5, 3))
     right.set(title="derivatives f'(x): what backprop multiplies by", xlabel="x", ylabel="f'(x)")
     right.axhline(0.25, color="grey", linestyle=":", label="1/4: sigmoid's maximum")
     for ax in (left, right):
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(out / "activations.png", dpi=100)
-    plt.close(fig)
-    result = Result(
-        name="activations",
-        claim="sigmoid' peaks at 1/4 and tanh' at 1; ReLU' is 1 for x > 0; step' is 0",
-        numbers={
-            "sigmoid_derivative_max": peaks["sigmoid"],
-            "tanh_derivative_max": peaks["tanh"],
-            "relu_derivative_max": peaks["ReLU"],
-            "step_derivative_max": peaks["step"],
-            "softmax_of_2_1_0.1": probabilities.round(4).tolist(),
-        },
-        figures=[
-            Figure(
-                "activations.png",
-                "Left: the activations. Right: their derivatives; sigmoid's never exceeds 1/4 "
-                "(dotted line), so each sigmoid layer shrinks the gradient at least fourfold, "
-                "while ReLU passes it unchanged for positive inputs.",
-            )
-        ],
+    caption = (
+        "Left: the activations. Right: their derivatives; sigmoid's never exceeds 1/4 "
+        "(dotted line), so each sigmoid layer shrinks the gradient at least fourfold, "
+        "while ReLU passes it unchanged for positive inputs."
     )
-    result.save(out)
-    return result
+    return [save_figure(fig, out_dir, "activations.png", caption)]
+
+
+def run(out_dir: str | Path, seed: int = 0, quick: bool = False) -> Result:
+    """Measure, draw into out_dir, and write results.json there."""
+    measured = measure(seed, quick)
+    figures = draw(measured, prepare(out_dir))
+    return finish(out_dir, NAME, claim, measured["numbers"], figures, quick)

@@ -14,9 +14,9 @@ import numpy as np
 
 from numnet import functional as F
 from numnet import plot
-from numnet.experiments.common import Figure, Result, prepare
+from numnet.experiments.common import Figure, Result, finish, prepare, save_figure
 
-DESCRIPTION = "activation histograms for std 1, std 0.01, Xavier (sigmoid/tanh) and He (ReLU)"
+NAME = "init-histograms"
 
 SETTINGS = {
     "std 1, sigmoid": (lambda n: 1.0, F.sigmoid),
@@ -39,46 +39,62 @@ def activations(std_of, activation, seed: int, samples: int, layers: int = 5, un
     return outputs
 
 
-def run(out_dir: str | Path, seed: int = 0, quick: bool = False) -> Result:
-    """Histogram every layer's activations under each setting."""
-    out = prepare(out_dir)
+def claim(numbers: dict) -> tuple[str, bool]:
+    """Holds when std 1 leaves over 30% of the last sigmoid layer's outputs saturated (below
+    0.02 or above 0.98), std 0.01 collapses them (std under 0.02), and every Xavier and He
+    setting keeps a last-layer std at least 5 times the collapsed one with sigmoid
+    saturating under 1%."""
+    collapsed = numbers["std 0.01, sigmoid"]["last_layer_std"]
+    spread = ("Xavier, sigmoid", "Xavier, tanh", "He, ReLU")
+    holds = (
+        numbers["std 1, sigmoid"]["saturated_fraction"] > 0.3
+        and collapsed < 0.02
+        and all(numbers[name]["last_layer_std"] > 5 * collapsed for name in spread)
+        and numbers["Xavier, sigmoid"]["saturated_fraction"] < 0.01
+    )
+    return "std 1 saturates sigmoid, std 0.01 collapses it, Xavier and He keep them spread", holds
+
+
+def measure(seed: int = 0, quick: bool = False) -> dict:
+    """Every layer's activations under each setting, and the last layer's spread."""
     samples = 200 if quick else 1000
-    plt = plot.pyplot()
-    fig, axes = plt.subplots(len(SETTINGS), 5, figsize=(14, 2.3 * len(SETTINGS)), sharey="row")
-    numbers = {}
-    for row, (name, (std_of, activation)) in enumerate(SETTINGS.items()):
-        outputs = activations(std_of, activation, seed, samples)
-        low, high = (
+    outputs, ranges, numbers = {}, {}, {}
+    for name, (std_of, activation) in SETTINGS.items():
+        outputs[name] = activations(std_of, activation, seed, samples)
+        ranges[name] = (
             (0, 1) if activation is F.sigmoid else (-1, 1) if activation is F.tanh else (0, 3)
         )
-        for col, a in enumerate(outputs):
-            ax = axes[row, col]
-            ax.hist(a.ravel(), bins=30, range=(low, high), color=f"C{row}")
-            ax.set_title(f"{name}: layer {col + 1}", fontsize=8)
-            ax.set_xlabel("activation", fontsize=7)
-        axes[row, 0].set_ylabel("count")
-        last = outputs[-1]
+        last = outputs[name][-1]
         numbers[name] = {
             "last_layer_std": float(last.std()),
             "saturated_fraction": float(np.mean((last < 0.02) | (last > 0.98)))
             if activation is F.sigmoid
             else None,
         }
-    fig.tight_layout()
-    fig.savefig(out / "init_histograms.png", dpi=90)
-    plt.close(fig)
-    result = Result(
-        name="init-histograms",
-        claim="std 1 saturates sigmoid, std 0.01 collapses it, Xavier and He keep them spread",
-        numbers=numbers,
-        figures=[
-            Figure(
-                "init_histograms.png",
-                "Each row is one initialisation, each column one layer. std 1: sigmoid outputs at "
-                "0 and 1 (saturated). std 0.01: all near 0.5 (no diversity). Xavier and He: a "
-                "healthy spread in every layer.",
-            )
-        ],
+    return {"numbers": numbers, "outputs": outputs, "ranges": ranges}
+
+
+def draw(measured: dict, out_dir: Path) -> list[Figure]:
+    """init_histograms.png: one row per setting, one histogram per layer."""
+    plt = plot.pyplot()
+    fig, axes = plt.subplots(len(SETTINGS), 5, figsize=(14, 2.3 * len(SETTINGS)), sharey="row")
+    for row, (name, outputs) in enumerate(measured["outputs"].items()):
+        for col, a in enumerate(outputs):
+            ax = axes[row, col]
+            ax.hist(a.ravel(), bins=30, range=measured["ranges"][name], color=f"C{row}")
+            ax.set_title(f"{name}: layer {col + 1}", fontsize=8)
+            ax.set_xlabel("activation", fontsize=7)
+        axes[row, 0].set_ylabel("count")
+    caption = (
+        "Each row is one initialisation, each column one layer. std 1: sigmoid outputs at "
+        "0 and 1 (saturated). std 0.01: all near 0.5 (no diversity). Xavier and He: a "
+        "healthy spread in every layer."
     )
-    result.save(out)
-    return result
+    return [save_figure(fig, out_dir, "init_histograms.png", caption, dpi=90)]
+
+
+def run(out_dir: str | Path, seed: int = 0, quick: bool = False) -> Result:
+    """Measure, draw into out_dir, and write results.json there."""
+    measured = measure(seed, quick)
+    figures = draw(measured, prepare(out_dir))
+    return finish(out_dir, NAME, claim, measured["numbers"], figures, quick)

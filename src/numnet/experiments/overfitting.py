@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numnet
 from numnet import layers, optimizers, plot, regularizers
-from numnet.experiments.common import Figure, Result, mnist_subset, prepare
+from numnet.experiments.common import Figure, Result, finish, mnist_subset, prepare, save_figure
 from numnet.models import Sequential
 
-DESCRIPTION = "300 training images: train vs test accuracy with no regularisation, L2, dropout"
+NAME = "overfitting"
 
 
 def network(l2: float = 0.0, dropout: float = 0.0) -> Sequential:
@@ -30,9 +30,18 @@ def network(l2: float = 0.0, dropout: float = 0.0) -> Sequential:
     return Sequential(stack)
 
 
-def run(out_dir: str | Path, seed: int = 0, quick: bool = False) -> Result:
+def claim(numbers: dict) -> tuple[str, bool]:
+    """Holds when the plain network's train-test gap is at least 10 points and both weight
+    decay and dropout end with a smaller gap."""
+    plain = numbers["none"]["gap"]
+    holds = plain >= 0.1 and all(
+        numbers[name]["gap"] < plain for name in ("L2 weight decay 0.05", "dropout 0.2")
+    )
+    return "with 300 images the train-test gap is large; weight decay and dropout shrink it", holds
+
+
+def measure(seed: int = 0, quick: bool = False) -> dict:
     """Train the same network plainly, with weight decay, and with dropout."""
-    out = prepare(out_dir)
     (x, y), (xt, yt) = mnist_subset(300, 2000 if quick else 10000, seed)
     epochs = 60 if quick else 200
     settings = {
@@ -53,27 +62,28 @@ def run(out_dir: str | Path, seed: int = 0, quick: bool = False) -> Result:
         train_accuracy = model.evaluate(x, y)[1]
         gaps[name] = {"train": train_accuracy, "test": histories[name]["val_accuracy"][-1]}
         gaps[name]["gap"] = gaps[name]["train"] - gaps[name]["test"]
+    return {"numbers": gaps, "histories": histories}
+
+
+def draw(measured: dict, out_dir: Path) -> list[Figure]:
+    """overfitting.png: train and test accuracy per epoch, one panel per setting."""
     plt = plot.pyplot()
-    fig, axes = plt.subplots(1, len(settings), figsize=(5 * len(settings), 4), sharey=True)
+    histories, gaps = measured["histories"], measured["numbers"]
+    fig, axes = plt.subplots(1, len(histories), figsize=(5 * len(histories), 4), sharey=True)
     for ax, (name, history) in zip(axes, histories.items(), strict=True):
         ax.plot(history["accuracy"], label="train")
         ax.plot(history["val_accuracy"], label="test")
         ax.set(title=f"{name}: gap {gaps[name]['gap']:.0%}", xlabel="epoch", ylabel="accuracy")
         ax.legend()
-    fig.tight_layout()
-    fig.savefig(out / "overfitting.png", dpi=100)
-    plt.close(fig)
-    result = Result(
-        name="overfitting",
-        claim="with 300 images the train-test gap is large; weight decay and dropout shrink it",
-        numbers=gaps,
-        figures=[
-            Figure(
-                "overfitting.png",
-                "Train and test accuracy per epoch on 300 MNIST images: the plain network "
-                "memorises its training set; L2 weight decay and dropout keep train and test closer.",
-            )
-        ],
+    caption = (
+        "Train and test accuracy per epoch on 300 MNIST images: the plain network "
+        "memorises its training set; L2 weight decay and dropout keep train and test closer."
     )
-    result.save(out)
-    return result
+    return [save_figure(fig, out_dir, "overfitting.png", caption)]
+
+
+def run(out_dir: str | Path, seed: int = 0, quick: bool = False) -> Result:
+    """Measure, draw into out_dir, and write results.json there."""
+    measured = measure(seed, quick)
+    figures = draw(measured, prepare(out_dir))
+    return finish(out_dir, NAME, claim, measured["numbers"], figures, quick)

@@ -10,7 +10,8 @@ from numnet.experiments.common import Result
 
 
 def write_index(results: list[tuple[str, Result, float]], out_dir: Path) -> Path:
-    """index.html in out_dir, linking each experiment's figures (in its own sub-folder)."""
+    """index.html in out_dir, linking each experiment's figures (in its own sub-folder) and
+    saying whether its claim held; a banner on top when any run was quick."""
     sections = []
     for folder, result, seconds in results:
         figures = "".join(
@@ -19,17 +20,28 @@ def write_index(results: list[tuple[str, Result, float]], out_dir: Path) -> Path
             for f in result.figures
         )
         numbers = html.escape(json.dumps(result.numbers, indent=2, default=float))
+        verdict = "holds" if result.claim_holds else "does not hold"
         sections.append(
             f'<section id="{html.escape(result.name)}"><h2>{html.escape(result.name)}</h2>'
             f"<p><b>Claim:</b> {html.escape(result.claim)} <i>({seconds:.1f} s)</i></p>"
+            f'<p class="{verdict.replace(" ", "-")}"><b>Claim {verdict}</b> on these numbers.</p>'
             f"{figures}<details><summary>numbers</summary><pre>{numbers}</pre></details></section>"
         )
+    quick = any(result.quick for _, result, _ in results)
+    banner = (
+        "<p><b>Quick run</b> (<code>--quick</code>): reduced configurations, so some claims "
+        "need the full run to show.</p>"
+        if quick
+        else ""
+    )
     page = (
         "<!doctype html><html><head><meta charset='utf-8'><title>numnet experiments</title>"
         "<style>body{font-family:sans-serif;max-width:1100px;margin:auto;padding:1em}"
         "img{max-width:100%;border:1px solid #ddd}figcaption{color:#444;margin:.4em 0 1.2em}"
-        "section{border-bottom:1px solid #ccc;padding-bottom:1em}</style></head><body>"
+        "section{border-bottom:1px solid #ccc;padding-bottom:1em}"
+        ".holds{color:#1a7f37}.does-not-hold{color:#b42318}</style></head><body>"
         "<h1>numnet experiments: the notes' claims, measured</h1>"
+        + banner
         + "".join(sections)
         + "</body></html>"
     )

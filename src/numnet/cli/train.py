@@ -1,0 +1,146 @@
+"""`numnet train`: train a named network on MNIST and save it with its curves."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import numnet
+from numnet import optimizers, plot, zoo
+from numnet.cli.common import load_split, positive_float, positive_int, shaped, versions
+from numnet.layers import Conv2D
+from numnet.models import Model
+from numnet.naming import lookup
+from numnet.optimizers import schedules
+from numnet.visualize import draw_cnn
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add `train` and its flags to `subparsers`; return its parser."""
+    train = subparsers.add_parser(
+        "train", help="train a network on MNIST and save it with its curves"
+    )
+    models = ", ".join(f"{k} ({v.description})" for k, v in zoo.MODELS.items())
+    train.add_argument("--model", default="mlp", help=f"network to train: {models}")
+    train.add_argument("--dataset", default="mnist", help="mnist or fashion_mnist")
+    train.add_argument(
+        "--epochs", type=positive_int, default=None, help="passes over the data (model default)"
+    )
+    train.add_argument(
+        "--batch-size", type=positive_int, default=None, help="samples per step (model default)"
+    )
+    train.add_argument(
+        "--optimizer", default="adam", help=f"one of {', '.join(optimizers.OPTIMIZERS)}"
+    )
+    train.add_argument(
+        "--lr", type=positive_float, default=None, help="learning rate (optimizer default)"
+    )
+    train.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    train.add_argument("--out", default=None, help="output folder (runs/<timestamp>)")
+    train.add_argument(
+        "--train-limit",
+        type=positive_int,
+        default=None,
+        help="use only the first N training images",
+    )
+    train.add_argument(
+        "--test-limit", type=positive_int, default=None, help="use only the first N test images"
+    )
+    return train
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train, print the test accuracy, and write model, metrics and pictures to --out."""
+    entry = lookup("model", args.model, zoo.MODELS)
+    epochs = args.epochs or entry.epochs
+    args.batch_size = args.batch_size or entry.batch_size
+    numnet.random.seed(args.seed)
+    out = Path(args.out or Path("runs") / datetime.now().strftime("%Y%m%d-%H%M%S"))
+    x_train, y_train = load_split(args.dataset, "train", args.train_limit)
+    x_test, y_test = load_split(args.dataset, "test", args.test_limit)
+    x_train, x_test = shaped(x_train, entry.sample_shape), shaped(x_test, entry.sample_shape)
+    model = entry.build()
+    steps_per_epoch = -(-len(x_train) // args.batch_size)
+    optimizer = _optimizer(args.optimizer, args.lr, entry.lr_decay, steps_per_epoch)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    print(f"Training {args.model} on {args.dataset}: {len(x_train)} images, {epochs} epochs")
+    is_cnn = any(isinstance(layer, Conv2D) for layer in model.layers)
+    pictures = _draw_cnn(model, x_test[0], out, "before") if is_cnn else []
+    start = time.perf_counter()
+    history = model.fit(
+        x_train, y_train, batch_size=args.batch_size, epochs=epochs,
+        validation_data=(x_test, y_test), verbose=1, seed=args.seed,
+    )  # fmt: skip
+    wall = time.perf_counter() - start
+    test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=1000)
+    print(f"Test accuracy: {test_accuracy:.4f} (test loss {test_loss:.4f}, {wall:.1f}s)")
+    counts = {"epochs": epochs, "train_samples": len(x_train), "test_samples": len(x_test)}
+    metrics = _metrics(args, counts, history.history, test_loss, test_accuracy, wall)
+    written = _save(out, model, metrics, f"{args.model} on {args.dataset}")
+    if is_cnn:
+        pictures += _draw_cnn(model, x_test[0], out, "after")
+    print(f"Wrote {', '.join(written + pictures)} to {out}")
+    return 0
+
+
+def _optimizer(
+    name: str, lr: float | None, decay: float | None, steps: int
+) -> optimizers.Optimizer:
+    """The named optimizer; with `decay`, its learning rate shrinks by that factor each epoch."""
+    optimizer_cls = lookup("optimizer", name, optimizers.OPTIMIZERS)
+    learning_rate = lr or optimizer_cls().current_learning_rate
+    if decay:
+        learning_rate = schedules.ExponentialDecay(learning_rate, steps, decay, staircase=True)
+    return optimizer_cls(learning_rate=learning_rate)
+
+
+def _metrics(
+    args: argparse.Namespace,
+    counts: dict[str, int],
+    history: dict[str, list[float]],
+    test_loss: float,
+    test_accuracy: float,
+    wall: float,
+) -> dict[str, Any]:
+    """What metrics.json records: the configuration, curves, test scores, time, versions."""
+    config = {
+        key: getattr(args, key)
+        for key in ("model", "dataset", "batch_size", "optimizer", "lr", "seed")
+    }
+    return {
+        "config": {**config, **counts},
+        "history": history,
+        "test_loss": test_loss,
+        "test_accuracy": test_accuracy,
+        "wall_time_s": wall,
+        "seconds_per_epoch": wall / max(len(history.get("loss", [])), 1),
+        "versions": versions(),
+    }
+
+
+def _save(out: Path, model: Model, metrics: dict[str, Any], title: str) -> list[str]:
+    """Write model.npz, metrics.json and (with matplotlib) curves.png; return their names."""
+    out.mkdir(parents=True, exist_ok=True)
+    model.save(out / "model.npz")
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    written = ["model.npz", "metrics.json"]
+    try:
+        plot.training_curves(metrics["history"], out / "curves.png", title, "test set")
+        written.append("curves.png")
+    except ImportError as error:
+        print(f"note: {error}; skipped curves.png")
+    return written
+
+
+def _draw_cnn(model: Model, image: np.ndarray, out: Path, label: str) -> list[str]:
+    """The first conv layer's filters and feature maps, when matplotlib is there."""
+    try:
+        return [path.name for path in draw_cnn(model, image, out, label)]
+    except ImportError:
+        return []

@@ -96,7 +96,7 @@ def test_sequential_guide_program():
 
 
 def test_functional_guide_mnist_program(mnist_slice, tmp_path):
-    keras.random.seed(1)
+    keras.utils.set_random_seed(1)
     inputs = keras.Input(shape=(784,))
     assert inputs.shape == (None, 784) and inputs.dtype == "float32"
     dense = layers.Dense(64, activation="relu")

@@ -6,6 +6,13 @@ from typing import Any
 
 import numpy as np
 
+from numnet import random
+
+
+def set_random_seed(seed: int) -> None:
+    """Keras' way to make a run repeat: seeds numnet's default generator."""
+    random.seed(seed)
+
 
 def to_categorical(y: Any, num_classes: int | None = None, dtype: Any = np.float32) -> np.ndarray:
     """One-hot encode integer class labels: shape (..., num_classes)."""

@@ -10,6 +10,7 @@ from numnet.models.callbacks import (
     ProgbarLogger,
     TerminateOnNaN,
 )
+from numnet.models.sample_grid import SampleGrid
 
 __all__ = [
     "CSVLogger",
@@ -19,5 +20,6 @@ __all__ = [
     "LearningRateScheduler",
     "ModelCheckpoint",
     "ProgbarLogger",
+    "SampleGrid",
     "TerminateOnNaN",
 ]

@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 
 import numnet
-from numnet import optimizers, plot, zoo
+from numnet import gan_zoo, optimizers, plot, zoo
+from numnet.cli import train_gan
 from numnet.cli.common import load_split, positive_float, positive_int, shaped, versions
 from numnet.layers import Conv2D
 from numnet.models import Model
@@ -26,7 +27,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     train = subparsers.add_parser(
         "train", help="train a network on MNIST and save it with its curves"
     )
-    models = ", ".join(f"{k} ({v.description})" for k, v in zoo.MODELS.items())
+    models = ", ".join(
+        f"{k} ({v.description})" for k, v in [*zoo.MODELS.items(), *gan_zoo.GANS.items()]
+    )
     train.add_argument("--model", default="mlp", help=f"network to train: {models}")
     train.add_argument("--dataset", default="mnist", help="mnist or fashion_mnist")
     train.add_argument(
@@ -52,11 +55,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     train.add_argument(
         "--test-limit", type=positive_int, default=None, help="use only the first N test images"
     )
+    train.add_argument(
+        "--classifier", default=None, help="GANs: the MNIST classifier file that scores digits"
+    )
     return train
 
 
 def run(args: argparse.Namespace) -> int:
     """Train, print the test accuracy, and write model, metrics and pictures to --out."""
+    if args.model.lower() in gan_zoo.GANS:
+        return train_gan.run(args)
     entry = lookup("model", args.model, zoo.MODELS)
     epochs = args.epochs or entry.epochs
     args.batch_size = args.batch_size or entry.batch_size

@@ -49,7 +49,8 @@ def _label(layer: Layer) -> str:
 
 
 def _row(cells: list[str], widths: tuple[int, ...]) -> str:
-    padded = "".join(f"{cell:<{w}}" for cell, w in zip(cells, widths, strict=False))
+    # A cell longer than its column still gets one space before the next.
+    padded = "".join(f"{cell:<{w - 1}} " for cell, w in zip(cells, widths, strict=False))
     return (padded + (cells[3] if len(cells) > 3 else "")).rstrip()
 
 

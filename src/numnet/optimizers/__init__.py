@@ -1,7 +1,11 @@
-"""Optimizers: each reads like its paper's update rule, and only sees parameters and grads."""
+"""Optimizers: each reads like its paper's update rule, and only sees parameters and grads.
+
+Every optimizer also takes Keras' gradient-clipping keywords, `clipnorm`, `clipvalue` and
+`global_clipnorm` (at most one of them), applied by the base class before the update.
+"""
 
 from numnet.naming import lookup
-from numnet.optimizers import schedules
+from numnet.optimizers import clipping, schedules
 from numnet.optimizers.adaptive import Adagrad, Adam, AdamW, RMSprop
 from numnet.optimizers.base import Optimizer
 from numnet.optimizers.sgd import SGD, Momentum
@@ -32,6 +36,7 @@ __all__ = [
     "Momentum",
     "Optimizer",
     "RMSprop",
+    "clipping",
     "get",
     "schedules",
 ]

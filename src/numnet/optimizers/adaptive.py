@@ -36,8 +36,9 @@ class Adagrad(Optimizer):
         learning_rate: LR = 0.001,
         initial_accumulator_value: float = 0.1,
         epsilon: float = 1e-7,
+        **clipping: float | None,
     ) -> None:
-        super().__init__(learning_rate)
+        super().__init__(learning_rate, **clipping)
         if initial_accumulator_value < 0:
             raise ValueError(
                 f"initial_accumulator_value must be >= 0, got {initial_accumulator_value}"
@@ -55,8 +56,14 @@ class RMSprop(Optimizer):
     """RMSProp (Tieleman & Hinton 2012): h <- rho * h + (1 - rho) * dW**2,
     W <- W - lr * dW / (sqrt(h) + eps): AdaGrad that forgets old gradients."""
 
-    def __init__(self, learning_rate: LR = 0.001, rho: float = 0.9, epsilon: float = 1e-7) -> None:
-        super().__init__(learning_rate)
+    def __init__(
+        self,
+        learning_rate: LR = 0.001,
+        rho: float = 0.9,
+        epsilon: float = 1e-7,
+        **clipping: float | None,
+    ) -> None:
+        super().__init__(learning_rate, **clipping)
         check_fraction("rho", rho)
         check_positive("epsilon", epsilon)
         self.rho, self.epsilon = rho, epsilon
@@ -87,8 +94,9 @@ class Adam(Optimizer):
         beta_1: float = 0.9,
         beta_2: float = 0.999,
         epsilon: float = 1e-7,
+        **clipping: float | None,
     ) -> None:
-        super().__init__(learning_rate)
+        super().__init__(learning_rate, **clipping)
         check_fraction("beta_1", beta_1)
         check_fraction("beta_2", beta_2)
         check_positive("epsilon", epsilon)
@@ -129,8 +137,9 @@ class AdamW(Adam):
         beta_1: float = 0.9,
         beta_2: float = 0.999,
         epsilon: float = 1e-7,
+        **clipping: float | None,
     ) -> None:
-        super().__init__(learning_rate, beta_1, beta_2, epsilon)
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, **clipping)
         if weight_decay < 0:
             raise ValueError(f"weight_decay must be >= 0, got {weight_decay}")
         self.weight_decay = weight_decay

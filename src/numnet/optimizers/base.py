@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from numnet.autograd.tensor import Tensor
+from numnet.optimizers.clipping import clip_by_global_norm, clip_by_norm, clip_by_value
 from numnet.optimizers.schedules import SCHEDULES, LearningRateSchedule
 
 
@@ -16,12 +17,40 @@ class Optimizer:
 
     `learning_rate` is a number or a schedule (called with the step count). `state` is a
     per-parameter dict (moment estimates, velocities) the optimizer keeps between steps.
+
+    Gradient clipping, as Keras' keyword arguments (see `numnet.optimizers.clipping`);
+    every optimizer accepts them and at most one may be set:
+    `clipvalue` limits each gradient element to [-clipvalue, clipvalue]; `clipnorm`
+    rescales each gradient whose L2 norm exceeds it down to that norm; `global_clipnorm`
+    rescales all gradients together when the norm of all of them, as one vector, exceeds it.
+    Clipping makes new arrays: `param.grad` is never changed.
     """
 
-    def __init__(self, learning_rate: float | LearningRateSchedule = 0.01) -> None:
+    def __init__(
+        self,
+        learning_rate: float | LearningRateSchedule = 0.01,
+        *,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+    ) -> None:
         if not isinstance(learning_rate, LearningRateSchedule):
             check_positive("learning_rate", learning_rate)
+        clipping = {
+            "clipnorm": clipnorm,
+            "clipvalue": clipvalue,
+            "global_clipnorm": global_clipnorm,
+        }
+        given = {name: value for name, value in clipping.items() if value is not None}
+        for name, value in given.items():
+            check_positive(name, value)
+        if len(given) > 1:  # Keras 3 refuses this too: which clipping would apply is unclear
+            settings = ", ".join(f"{name}={value}" for name, value in given.items())
+            raise ValueError(
+                f"set at most one of clipnorm, clipvalue and global_clipnorm, got {settings}"
+            )
         self.learning_rate = learning_rate
+        self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
         self.iterations = 0
         self._state: dict[int, dict[str, np.ndarray]] = {}
 
@@ -36,11 +65,21 @@ class Optimizer:
         """Apply one update to every parameter that has a gradient."""
         lr = self.current_learning_rate
         self.iterations += 1
-        for param in params:
-            if param.grad is None:
-                continue
+        params = [param for param in params if param.grad is not None]
+        grads = self.clip_gradients([param.grad for param in params])
+        for param, grad in zip(params, grads, strict=True):
             state = self._state.setdefault(id(param), {})
-            self.update(param.data, param.grad, state, lr)
+            self.update(param.data, grad, state, lr)
+
+    def clip_gradients(self, grads: list[np.ndarray]) -> list[np.ndarray]:
+        """`grads` after the clipping asked for in the constructor (the same arrays if none)."""
+        if self.clipvalue is not None:
+            return clip_by_value(grads, self.clipvalue)
+        if self.clipnorm is not None:
+            return clip_by_norm(grads, self.clipnorm)
+        if self.global_clipnorm is not None:
+            return clip_by_global_norm(grads, self.global_clipnorm)
+        return grads
 
     def zero_grad(self, params: Iterable[Tensor]) -> None:
         """Forget the gradients of `params` (call before the next backward)."""

@@ -23,8 +23,9 @@ class SGD(Optimizer):
         learning_rate: float | LearningRateSchedule = 0.01,
         momentum: float = 0.0,
         nesterov: bool = False,
+        **clipping: float | None,
     ) -> None:
-        super().__init__(learning_rate)
+        super().__init__(learning_rate, **clipping)
         check_fraction("momentum", momentum)
         self.momentum, self.nesterov = momentum, nesterov
 
@@ -50,5 +51,6 @@ class Momentum(SGD):
         learning_rate: float | LearningRateSchedule = 0.01,
         momentum: float = 0.9,
         nesterov: bool = False,
+        **clipping: float | None,
     ) -> None:
-        super().__init__(learning_rate, momentum, nesterov)
+        super().__init__(learning_rate, momentum, nesterov, **clipping)

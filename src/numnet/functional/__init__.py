@@ -39,6 +39,7 @@ from numnet.functional.elementwise import (
     square,
     sub,
 )
+from numnet.functional.gru import gru
 from numnet.functional.linalg import linear, matmul
 from numnet.functional.loss import (
     binary_cross_entropy,
@@ -47,10 +48,12 @@ from numnet.functional.loss import (
     mean_squared_error,
     softmax_cross_entropy,
 )
+from numnet.functional.lstm import lstm
 from numnet.functional.minmax import maximum, minimum
 from numnet.functional.normalization import batch_norm
 from numnet.functional.pooling import avg_pool2d, max_pool2d
 from numnet.functional.reduction import logsumexp, max, mean, min, sum, sum_of_squares
+from numnet.functional.rnn import simple_rnn
 from numnet.functional.shape import (
     broadcast_to,
     concatenate,
@@ -83,6 +86,7 @@ __all__ = [
     "exp",
     "gelu",
     "getitem",
+    "gru",
     "identity",
     "im2col",
     "leaky_relu",
@@ -90,6 +94,7 @@ __all__ = [
     "log",
     "log_softmax",
     "logsumexp",
+    "lstm",
     "matmul",
     "max",
     "max_pool2d",
@@ -104,6 +109,7 @@ __all__ = [
     "relu",
     "reshape",
     "sigmoid",
+    "simple_rnn",
     "softmax",
     "softmax_cross_entropy",
     "softplus",

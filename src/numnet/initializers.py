@@ -85,6 +85,35 @@ class RandomUniform(Initializer):
         return random.resolve(rng).uniform(self.minval, self.maxval, shape).astype(dtype)
 
 
+class Orthogonal(Initializer):
+    """A random orthogonal matrix times `gain` (Saxe, McClelland & Ganguli 2014): the
+    default for recurrent kernels, whose repeated products then neither blow up nor die
+    out at the start of training.
+
+    The weight is read as a matrix of rows = prod(shape[:-1]) and cols = shape[-1]. Take
+    A ~ Normal(0, 1) of shape (max, min) of the two, factor A = QR, and flip the sign of
+    each column of Q by the sign of R's diagonal so that Q is uniformly distributed (Haar)
+    rather than biased by the factorisation's sign convention. Q has orthonormal columns;
+    transposed when rows < cols, the result has orthonormal rows.
+    """
+
+    def __init__(self, gain: float = 1.0) -> None:
+        self.gain = gain
+
+    def __call__(self, shape: Shape, dtype: Any = np.float32, rng: Any = None) -> np.ndarray:
+        if len(shape) < 2:
+            raise ValueError(
+                f"the orthogonal initializer needs a shape of 2 or more axes, got {shape}"
+            )
+        rows, cols = int(np.prod(shape[:-1])), shape[-1]
+        a = random.resolve(rng).normal(0.0, 1.0, (max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(a)
+        q *= np.sign(np.diag(r))  # sign(0) would zero a column; R's diagonal is nonzero a.s.
+        if rows < cols:
+            q = q.T
+        return (self.gain * q).reshape(shape).astype(dtype)
+
+
 class VarianceScaling(Initializer):
     """Variance scale / fan, drawn from a normal or a uniform of that variance.
 
@@ -164,6 +193,7 @@ ones = Ones
 constant = Constant
 random_normal = RandomNormal
 random_uniform = RandomUniform
+orthogonal = Orthogonal
 glorot_uniform = GlorotUniform
 glorot_normal = GlorotNormal
 he_normal = HeNormal
@@ -176,6 +206,8 @@ INITIALIZERS: dict[str, type[Initializer]] = {
     "constant": Constant,
     "random_normal": RandomNormal,
     "random_uniform": RandomUniform,
+    "uniform": RandomUniform,  # Keras' alias: U(-0.05, 0.05), Embedding's default
+    "orthogonal": Orthogonal,
     "variance_scaling": VarianceScaling,
     "glorot_uniform": GlorotUniform,
     "glorot_normal": GlorotNormal,

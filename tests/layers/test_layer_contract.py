@@ -87,6 +87,35 @@ SPECS = {
     "ReLU": Spec(lambda: layers.ReLU(max_value=1.0, threshold=0.1), (4, 3), (4, 3), 0),
     "LeakyReLU": Spec(lambda: layers.LeakyReLU(0.2), (4, 3), (4, 3), 0),
     "Softmax": Spec(lambda: layers.Softmax(axis=1), (2, 3, 4), (2, 3, 4), 0),
+    # Recurrent layers: Keras' parameter counts, k * units * (features + units + 1).
+    "SimpleRNN": Spec(lambda: layers.SimpleRNN(4), (2, 5, 3), (2, 4), 4 * (3 + 4 + 1)),
+    "LSTM_sequences": Spec(
+        lambda: layers.LSTM(4, return_sequences=True), (2, 5, 3), (2, 5, 4), 4 * 4 * (3 + 4 + 1)
+    ),
+    "GRU": Spec(lambda: layers.GRU(4), (2, 5, 3), (2, 4), 3 * 4 * (3 + 4 + 2)),
+    "GRU_reset_before_backwards": Spec(
+        lambda: layers.GRU(4, reset_after=False, go_backwards=True),
+        (2, 5, 3),
+        (2, 4),
+        3 * 4 * (3 + 4 + 1),
+    ),
+    "LSTM_dropout": Spec(
+        lambda: layers.LSTM(3, dropout=0.5, recurrent_dropout=0.5, seed=1),
+        (2, 4, 3),
+        (2, 3),
+        4 * 3 * (3 + 3 + 1),
+        True,
+    ),
+    "Bidirectional": Spec(
+        lambda: layers.Bidirectional(layers.SimpleRNN(3, return_sequences=True)),
+        (2, 4, 2),
+        (2, 4, 6),
+        2 * 3 * (2 + 3 + 1),
+    ),
+    "TimeDistributed": Spec(
+        lambda: layers.TimeDistributed(layers.Dense(2)), (2, 4, 3), (2, 4, 2), 3 * 2 + 2
+    ),
+    "Masking": Spec(lambda: layers.Masking(), (2, 4, 3), (2, 4, 3), 0),
 }
 
 
@@ -110,7 +139,7 @@ def test_layer_gradient_float64(spec: Spec, rng: np.random.Generator):
     assert all(w.dtype == np.float64 for w in layer.weights)
 
     def run(x_in: numnet.Tensor) -> numnet.Tensor:
-        if isinstance(layer, layers.Dropout):
+        if isinstance(layer, layers.Dropout | layers.LSTM):
             layer.rng = np.random.default_rng(0)  # the same mask on every evaluation
         return layer(x_in, training=True)
 

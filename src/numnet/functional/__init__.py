@@ -39,6 +39,7 @@ from numnet.functional.elementwise import (
     square,
     sub,
 )
+from numnet.functional.embedding import embedding
 from numnet.functional.gru import gru
 from numnet.functional.linalg import linear, matmul
 from numnet.functional.loss import (
@@ -83,6 +84,7 @@ __all__ = [
     "div",
     "dropout",
     "elu",
+    "embedding",
     "exp",
     "gelu",
     "getitem",

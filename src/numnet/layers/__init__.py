@@ -5,7 +5,11 @@ from numnet.layers.base import Layer
 from numnet.layers.convolutional import Conv2D
 from numnet.layers.convolutional_transpose import Conv2DTranspose
 from numnet.layers.core import Activation, Dense, Flatten
+from numnet.layers.embedding import Embedding
+from numnet.layers.gru import GRU
 from numnet.layers.input_layer import Input, InputLayer
+from numnet.layers.lstm import LSTM
+from numnet.layers.masking import Masking
 from numnet.layers.merging import (
     Add,
     Average,
@@ -31,6 +35,8 @@ from numnet.layers.pooling import (
 )
 from numnet.layers.regularization import Dropout
 from numnet.layers.reshaping import Permute, RepeatVector, Reshape, UpSampling2D
+from numnet.layers.simple_rnn import SimpleRNN
+from numnet.layers.wrappers import Bidirectional, TimeDistributed
 
 LAYERS: dict[str, type[Layer]] = {
     cls.__name__: cls
@@ -61,21 +67,32 @@ LAYERS: dict[str, type[Layer]] = {
         Maximum,
         Minimum,
         Concatenate,
+        SimpleRNN,
+        LSTM,
+        GRU,
+        Embedding,
+        Masking,
+        Bidirectional,
+        TimeDistributed,
     )
 }
 
 __all__ = [
+    "GRU",
     "LAYERS",
+    "LSTM",
     "Activation",
     "Add",
     "Average",
     "AveragePooling2D",
     "BatchNormalization",
+    "Bidirectional",
     "Concatenate",
     "Conv2D",
     "Conv2DTranspose",
     "Dense",
     "Dropout",
+    "Embedding",
     "Flatten",
     "GlobalAveragePooling2D",
     "GlobalMaxPooling2D",
@@ -83,6 +100,7 @@ __all__ = [
     "InputLayer",
     "Layer",
     "LeakyReLU",
+    "Masking",
     "MaxPooling2D",
     "Maximum",
     "Minimum",
@@ -91,8 +109,10 @@ __all__ = [
     "ReLU",
     "RepeatVector",
     "Reshape",
+    "SimpleRNN",
     "Softmax",
     "Subtract",
+    "TimeDistributed",
     "UpSampling2D",
     "add",
     "average",

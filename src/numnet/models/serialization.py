@@ -11,6 +11,7 @@ from typing import Any
 
 from numnet.layers import LAYERS
 from numnet.layers.base import Layer
+from numnet.layers.wrappers import takes_custom_objects
 from numnet.models.trainer import Trainer
 
 # Keras writes functional models as "Functional"; numnet's class for them is Model.
@@ -57,7 +58,8 @@ def layer_from_config(spec: dict[str, Any], custom_objects: dict[str, Any] | Non
     """A new layer (or model) from ``{"class_name": ..., "config": ...}``."""
     cls = layer_class(spec["class_name"], custom_objects)
     config = dict(spec["config"])
-    if issubclass(cls, Trainer):  # a model: its layers may need custom_objects too
+    if issubclass(cls, Trainer) or takes_custom_objects(cls):
+        # a model or a wrapper: the layers it holds may need custom_objects too
         layer = cls.from_config(config, custom_objects)
     else:
         layer = cls.from_config(config)

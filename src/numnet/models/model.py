@@ -176,6 +176,15 @@ class Model(Trainer, Layer):
         """Write architecture (JSON) and weights (arrays) to one .npz file, without pickle."""
         saving.save_model(self, path)
 
+    def export(self, path: str | Path, format: str = "onnx") -> Path:
+        """Write the inference graph for other runtimes; format 'onnx' (needs the optional
+        onnx package, see `numnet.onnx.export`)."""
+        if format != "onnx":
+            raise ValueError(f"export format must be 'onnx', got {format!r}")
+        from numnet.onnx import export  # on use only: it needs the optional onnx package
+
+        return export(self, path)
+
     def save_weights(self, path: str | Path) -> None:
         """Write only the weight arrays to an .npz file."""
         saving.save_weights(self, path)

@@ -91,7 +91,7 @@ def test_predict_reads_png_and_inverted_jpeg(trained, tmp_path, capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["train", "--model", "resnet"], "unknown model 'resnet'; valid names: deep_cnn, lenet5"),
+        (["train", "--model", "resnet"], "unknown model 'resnet'; valid names: deep_cnn, gru"),
         (["train", "--dataset", "cifar"], "unknown dataset 'cifar'"),
         (["train", "--optimizer", "adamax"], "unknown optimizer 'adamax'"),
         (["evaluate", "missing.npz"], "model file missing.npz does not exist"),
@@ -124,7 +124,7 @@ def test_missing_data_tells_where_to_put_it(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("NUMNET_DATA")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
 
-    def offline(url):
+    def offline(url, timeout=None):
         raise OSError("network unreachable")
 
     monkeypatch.setattr("numnet.datasets.download._default_opener", offline)

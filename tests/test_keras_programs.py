@@ -1,9 +1,11 @@
 """Programs written the way Keras' own examples are written, run with only the imports
 changed (``import numnet as keras``, ``from numnet import layers``).
 
-They exercise the API surface of the keras-io "Simple MNIST convnet" example and of the
-guides "The Sequential model" and "The Functional API" (the parts that do not call
-TensorFlow): each test is our own program of the same shape, shortened to run in seconds.
+They exercise the API surface of the keras-io examples "Simple MNIST convnet" and
+"Sequence to sequence learning for performing number addition" and of the guides "The
+Sequential model" and "The Functional API" (the parts that do not call TensorFlow): each
+test is our own program of the same shape, shortened to run in seconds (the full-size
+addition problem is marked slow).
 """
 
 import numpy as np
@@ -237,3 +239,86 @@ def test_functional_guide_custom_layer_and_config():
     np.testing.assert_array_equal(new_model.predict(x), model.predict(x))
     with pytest.raises(ValueError, match=r"unknown layer class 'CustomDense'.*custom_objects"):
         keras.Model.from_config(config)
+
+
+def addition_data(questions, digits, rng, reverse=True):
+    """One-hot (x, y) for `questions` distinct sums "a+b" of numbers of 1 to `digits`
+    digits: x (N, 2 * digits + 1, 12) the padded question (read backwards when `reverse`,
+    as Sutskever et al. 2014 read their source sentences: it shortens some of the paths
+    from question to answer), y (N, digits + 1, 12) the padded answer, over the characters
+    "0123456789+ "."""
+    chars = "0123456789+ "
+    maxlen, answer_len = 2 * digits + 1, digits + 1
+
+    def number():
+        return int("".join(rng.choice(list("0123456789"), size=rng.integers(1, digits + 1))))
+
+    seen, texts = set(), []
+    while len(texts) < questions:
+        a, b = number(), number()
+        if (min(a, b), max(a, b)) in seen:
+            continue  # a+b and b+a count as one question
+        seen.add((min(a, b), max(a, b)))
+        query = f"{a}+{b}".ljust(maxlen)
+        texts.append((query[::-1] if reverse else query, str(a + b).ljust(answer_len)))
+
+    def one_hot(strings, length):
+        ids = np.array([[chars.index(c) for c in s] for s in strings])
+        return np.eye(len(chars), dtype=bool)[ids].reshape(len(strings), length, len(chars))
+
+    x = one_hot([q for q, _ in texts], maxlen)
+    y = one_hot([a for _, a in texts], answer_len)
+    return x, y, chars
+
+
+def addition_program(digits, questions, epochs, seed=0):
+    """The keras-io "addition_rnn" shape: an LSTM reads the question, RepeatVector hands
+    its summary to every answer step, a second LSTM writes the answer one character per
+    step, Dense + softmax picks each character. Returns per-character validation
+    accuracy, that of always writing each position's most frequent character, and the
+    decoded validation answers against the true ones."""
+    keras.utils.set_random_seed(seed)
+    rng = np.random.default_rng(seed)
+    x, y, chars = addition_data(questions, digits, rng)
+    split = len(x) - len(x) // 10
+    (x_train, x_val), (y_train, y_val) = np.split(x, [split]), np.split(y, [split])
+
+    model = keras.Sequential(
+        [
+            keras.Input((2 * digits + 1, len(chars))),
+            layers.LSTM(128),
+            layers.RepeatVector(digits + 1),
+            layers.LSTM(128, return_sequences=True),
+            layers.Dense(len(chars), activation="softmax"),
+        ]
+    )
+    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    history = model.fit(
+        x_train, y_train, batch_size=32, epochs=epochs, validation_data=(x_val, y_val)
+    )
+    decode = np.array(list(chars))
+    guessed = ["".join(row) for row in decode[model.predict(x_val).argmax(axis=-1)]]
+    correct = ["".join(row) for row in decode[y_val.argmax(axis=-1)]]
+    most_frequent = y_train.sum(axis=0).argmax(axis=-1)  # (digits + 1,): one per position
+    baseline = (y_val.argmax(axis=-1) == most_frequent).mean()
+    return history.history["val_accuracy"][-1], baseline, guessed, correct
+
+
+def test_addition_seq2seq_program():
+    """2-digit numbers, 4,500 questions, 25 epochs (about 30 s). Per-character validation
+    accuracy measured with seeds 0, 1, 2: 90.2%, 94.7%, 88.1%, against 37-38% for
+    writing each position's most frequent character."""
+    val_accuracy, baseline, guessed, correct = addition_program(digits=2, questions=4500, epochs=25)
+    characters = zip("".join(guessed), "".join(correct), strict=True)
+    per_char = np.mean([g == c for g, c in characters])
+    assert per_char == pytest.approx(val_accuracy, abs=1e-6)  # argmax decoding = the metric
+    assert val_accuracy > baseline + 0.35, (val_accuracy, baseline)
+
+
+@pytest.mark.slow
+def test_addition_seq2seq_program_full_size():
+    """The example's problem: 50,000 questions of up to 3-digit numbers, 30 epochs.
+    Measured: 99.40% per-character validation accuracy (99.90% at best, 99.27% or
+    more in every epoch from the 17th), in 13 minutes on 2 shared cores; Keras reports about 99%."""
+    val_accuracy, _, _, _ = addition_program(digits=3, questions=50000, epochs=30)
+    assert val_accuracy >= 0.95, val_accuracy

@@ -7,6 +7,13 @@ from typing import Any
 
 import numpy as np
 
+MIN_SIDE = 8  # pixels: a smaller image cannot show a digit
+MAX_PIXELS = 8192 * 8192  # larger images are refused from their header, before decoding
+
+
+class ImageFileError(ValueError):
+    """An image file that cannot be used; the message names the file and why."""
+
 
 def _pillow() -> Any:
     try:
@@ -49,14 +56,77 @@ def to_mnist(grey: np.ndarray) -> np.ndarray:
 
 
 def read_digit(path: str | Path) -> np.ndarray:
-    """Read a PNG/JPEG (colour or grey, any size) as a 28x28 float32 MNIST-style image."""
+    """Read a PNG/JPEG (colour or grey, any size) as a 28x28 float32 MNIST-style image.
+
+    A transparent background counts as white paper; 16-bit images are scaled, not
+    clipped. Anything that is not a usable image (missing, a directory, unreadable,
+    damaged, smaller than MIN_SIDE or larger than MAX_PIXELS) is one clear error naming
+    the file: FileNotFoundError when it does not exist, else ValueError.
+    """
+    return to_mnist(read_grey(Path(path)))
+
+
+def read_grey(path: Path) -> np.ndarray:
+    """The image at `path` as float32 grey levels 0-255, checked as `read_digit` says."""
     Image = _pillow()
-    path = Path(path)
     try:
+        if path.is_dir():
+            raise ImageFileError(f"{path} is a directory, not an image")
         with Image.open(path) as image:
-            grey = np.asarray(image.convert("L"))
+            _check_size(path, image.size)
+            return grey_levels(image)
+    except ImageFileError:
+        raise
     except FileNotFoundError as error:
         raise FileNotFoundError(f"image {path} does not exist") from error
-    except (OSError, ValueError) as error:  # Pillow's UnidentifiedImageError is an OSError
-        raise ValueError(f"{path} is not a readable image (PNG or JPEG expected)") from error
-    return to_mnist(grey)
+    except PermissionError as error:
+        raise ImageFileError(f"cannot read image {path}: permission denied") from error
+    except Image.DecompressionBombError as error:
+        raise ImageFileError(f"{path} is too large to read ({error})") from error
+    except Exception as error:
+        # Pillow's decoders raise many kinds of exception on a damaged or foreign file
+        # (OSError, SyntaxError, struct.error, ...): to the user each means the same.
+        raise ImageFileError(
+            f"{path} is not a readable image (PNG or JPEG expected): {type(error).__name__}"
+        ) from error
+
+
+def _check_size(path: Path, size: tuple[int, int]) -> None:
+    """Refuse, from the header alone, images too small to show a digit or so large that
+    decoding them (a decompression bomb, say) would take gigabytes."""
+    width, height = size
+    if width < MIN_SIDE or height < MIN_SIDE:
+        raise ImageFileError(
+            f"{path} is {width}x{height} pixels: too small to show a digit "
+            f"(at least {MIN_SIDE}x{MIN_SIDE})"
+        )
+    if width * height > MAX_PIXELS:
+        raise ImageFileError(
+            f"{path} is {width}x{height} pixels, more than the {MAX_PIXELS:,} numnet reads; "
+            f"scale it down first"
+        )
+
+
+def grey_levels(image: Any) -> np.ndarray:
+    """A Pillow image as float32 grey levels 0-255: transparent parts composited over
+    white (a digit drawn on a transparent canvas is ink on paper), and images of more
+    than 8 bits per pixel scaled from their range instead of clipped at 255."""
+    if image.mode in ("I", "F") or image.mode.startswith("I;16"):
+        values = np.asarray(image, dtype=np.float32)
+        return np.clip(values * (255.0 / _white_level(image.mode, values)), 0, 255)
+    if "A" in image.getbands() or "transparency" in image.info:
+        Image = _pillow()
+        rgba = image.convert("RGBA")
+        image = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
+    return np.asarray(image.convert("L"), dtype=np.float32)
+
+
+def _white_level(mode: str, values: np.ndarray) -> float:
+    """The value that means white in a wide image: 65535 at 16 bits, 1.0 for floats in
+    [0, 1], else the largest value (at least 255, so 8-bit values stored wide stay)."""
+    top = float(values.max(initial=0.0))
+    if mode.startswith("I;16") or (mode == "I" and 255 < top <= 65535):
+        return 65535.0
+    if mode == "F" and 0 < top <= 1.0:
+        return 1.0
+    return max(top, 255.0)

@@ -1,8 +1,9 @@
 """Named networks for `numnet train --model NAME`.
 
 Each entry builds an uncompiled Sequential for 28x28 grey images and 10 classes, says
-whether it takes flat (784,) vectors or (28, 28, 1) images, and brings its own default
-number of epochs.
+whether it takes flat (784,) vectors, (28, 28, 1) images or (28, 28) sequences (28 steps
+of one 28-pixel row each, for the recurrent networks), and brings its own default number
+of epochs.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ class ZooEntry:
     description: str
     lr_decay: float | None = None  # learning rate multiplied by this after every epoch
     batch_size: int = 128
+    learning_rate: float | None = None  # tuned for Adam (the default --optimizer); --lr wins
+    clipnorm: float | None = None  # each gradient's L2 norm is cut to this (Keras' clipnorm)
 
 
 def mlp() -> Sequential:
@@ -120,6 +123,33 @@ def deep_cnn() -> Sequential:
     )
 
 
+def row_reader(cell: Callable[[int], layers.Layer], units: int) -> Sequential:
+    """A recurrent network that reads an image row by row: 28 steps of 28 pixels into
+    `units` units of `cell`, whose last output feeds a 10-way softmax."""
+    return Sequential([layers.Input((28, 28)), cell(units), layers.Dense(10, activation="softmax")])
+
+
+def lstm() -> Sequential:
+    """LSTM(128) over the 28 rows, then softmax: the row-by-row MNIST classifier."""
+    return row_reader(layers.LSTM, 128)
+
+
+def gru() -> Sequential:
+    """GRU(128) over the 28 rows (Keras 3's reset_after form), then softmax."""
+    return row_reader(layers.GRU, 128)
+
+
+def rnn() -> Sequential:
+    """SimpleRNN(128) over the 28 rows, then softmax: the Elman network the LSTM improves on."""
+    return row_reader(layers.SimpleRNN, 128)
+
+
+def row_by_row(build: Callable[[], Sequential], description: str) -> ZooEntry:
+    """The recurrent networks' recipe: 4 epochs of Adam at 3e-3, times 0.6 after each
+    epoch, batch 128, each gradient's norm clipped to 1 against the exploding steps of BPTT."""
+    return ZooEntry(build, (28, 28), 4, description, lr_decay=0.6, learning_rate=3e-3, clipnorm=1.0)
+
+
 MODELS: dict[str, ZooEntry] = {
     "mlp": ZooEntry(
         mlp, (784,), 4, "784-512-512-10 MLP with dropout, L2 and batch norm (the notes')"
@@ -135,5 +165,10 @@ MODELS: dict[str, ZooEntry] = {
         "DLFS DeepConvNet: six 3x3 convs, dropout",
         batch_size=100,
         lr_decay=0.9,
+    ),
+    "lstm": row_by_row(lstm, "LSTM(128) reading the image row by row"),
+    "gru": row_by_row(gru, "GRU(128) reading the image row by row"),
+    "rnn": row_by_row(
+        rnn, "SimpleRNN(128) reading the image row by row; short memory, below the LSTM"
     ),
 }

@@ -1,8 +1,9 @@
 """The `numnet` command line: train, evaluate, predict, experiment, info.
 
 Each subcommand lives in its own module with an `add_parser(subparsers)` and a `run(args)`;
-`parser.COMMANDS` lists them. `main` turns the errors a user can cause into one line on
-stderr and exit status 1.
+`parser.COMMANDS` lists them. `main` turns every error it can report (a bad file, a
+missing dataset, even MemoryError) into one line on stderr and exit status 1; ``--debug``
+shows the traceback instead.
 """
 
 from __future__ import annotations
@@ -10,10 +11,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from numnet.cli.common import CommandError
+from numnet.cli.common import EXPECTED_ERRORS, CommandError, one_line
 from numnet.cli.parser import build_parser
-
-EXPECTED_ERRORS = (CommandError, FileNotFoundError, ValueError, ImportError, OSError, TypeError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,18 +24,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return int(args.run(args))
-    except EXPECTED_ERRORS as error:
-        if args.debug:
-            raise
-        message = str(error).strip().splitlines()
-        print(
-            f"numnet {args.command}: error: {message[0] if message else type(error).__name__}",
-            file=sys.stderr,
-        )
-        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # the one place every error is reported
+        if args.debug:
+            raise
+        print(f"numnet {args.command}: error: {one_line(error)}", file=sys.stderr)
+        return 1
 
 
-__all__ = ["CommandError", "build_parser", "main"]
+__all__ = ["EXPECTED_ERRORS", "CommandError", "build_parser", "main", "one_line"]

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import platform
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +27,21 @@ CLASS_NAMES = {
 
 class CommandError(Exception):
     """A problem to report in one line, without a traceback."""
+
+
+# Errors a user causes (a wrong name, a bad file): their message is the whole story.
+EXPECTED_ERRORS = (CommandError, FileNotFoundError, ValueError, ImportError, OSError, TypeError)
+
+
+def one_line(error: BaseException) -> str:
+    """The error's first line; an unexpected kind (MemoryError, KeyError, ...) also says
+    what it is and how to see more."""
+    lines = str(error).strip().splitlines()
+    message = lines[0] if lines else ""
+    if isinstance(error, EXPECTED_ERRORS) and message:
+        return message
+    kind = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    return f"{kind} (numnet --debug ... shows the traceback)"
 
 
 def positive_int(text: str) -> int:
@@ -59,11 +78,54 @@ def load_split(dataset: str, split: str, limit: int | None = None) -> tuple[np.n
 
 def shaped(x: np.ndarray, sample_shape: Sequence[int]) -> np.ndarray:
     """x with each sample reshaped to what the model takes: (784,) or (28, 28, 1)."""
+    if math.prod(sample_shape) != math.prod(x.shape[1:]):
+        raise CommandError(
+            f"the model takes samples of shape {tuple(sample_shape)}, which do not hold a "
+            f"{'x'.join(map(str, x.shape[1:]))} image"
+        )
     return x.reshape(len(x), *sample_shape)
 
 
+def check_writable(folder: Path) -> None:
+    """Create `folder` and make sure a file can be written in it: a CommandError now, not
+    after the training has run."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".numnet-write-test-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise CommandError(f"cannot write to --out {folder}: {reason}") from error
+
+
+def diverged(history: dict[str, list[float]]) -> str | None:
+    """What went wrong when a training diverged (a loss that became NaN or infinite),
+    else None."""
+    for name, values in history.items():
+        if name.endswith("loss") and any(not math.isfinite(v) for v in values):
+            epoch = next(i for i, v in enumerate(values) if not math.isfinite(v)) + 1
+            return f"{name} became {values[epoch - 1]} at epoch {epoch}"
+    return None
+
+
+def json_safe(value: Any) -> Any:
+    """`value` with NumPy numbers as Python ones and NaN or infinities as null, so
+    ``json.dumps(..., allow_nan=False)`` writes standard JSON any reader accepts."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def load_built_model(path: str) -> Model:
-    """The model saved at `path`; CommandError when the file is missing or it was never built."""
+    """The model saved at `path`; CommandError when the file is missing or it was never
+    built (a damaged file is the loader's ModelFileError, which names the field)."""
     if not Path(path).exists():
         raise CommandError(f"model file {path} does not exist")
     model = load_model(path)

@@ -14,7 +14,17 @@ import numpy as np
 import numnet
 from numnet import gan_zoo, optimizers, plot, zoo
 from numnet.cli import train_gan
-from numnet.cli.common import load_split, positive_float, positive_int, shaped, versions
+from numnet.cli.common import (
+    CommandError,
+    check_writable,
+    diverged,
+    json_safe,
+    load_split,
+    positive_float,
+    positive_int,
+    shaped,
+    versions,
+)
 from numnet.layers import Conv2D
 from numnet.models import Model
 from numnet.naming import lookup
@@ -75,8 +85,9 @@ def run(args: argparse.Namespace) -> int:
     x_train, x_test = shaped(x_train, entry.sample_shape), shaped(x_test, entry.sample_shape)
     model = entry.build()
     steps_per_epoch = -(-len(x_train) // args.batch_size)
-    optimizer = _optimizer(args.optimizer, args.lr, entry.lr_decay, steps_per_epoch)
+    optimizer = _optimizer(args.optimizer, args.lr, entry, steps_per_epoch)
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    check_writable(out)  # now, not after the training has run
     print(f"Training {args.model} on {args.dataset}: {len(x_train)} images, {epochs} epochs")
     is_cnn = any(isinstance(layer, Conv2D) for layer in model.layers)
     pictures = _draw_cnn(model, x_test[0], out, "before") if is_cnn else []
@@ -86,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
         validation_data=(x_test, y_test), verbose=1, seed=args.seed,
     )  # fmt: skip
     wall = time.perf_counter() - start
+    if problem := diverged(history.history):
+        raise CommandError(f"training diverged ({problem}); no model was saved: try a smaller --lr")
     test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=1000)
     print(f"Test accuracy: {test_accuracy:.4f} (test loss {test_loss:.4f}, {wall:.1f}s)")
     counts = {"epochs": epochs, "train_samples": len(x_train), "test_samples": len(x_test)}
@@ -98,14 +111,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _optimizer(
-    name: str, lr: float | None, decay: float | None, steps: int
+    name: str, lr: float | None, entry: zoo.ZooEntry, steps: int
 ) -> optimizers.Optimizer:
-    """The named optimizer; with `decay`, its learning rate shrinks by that factor each epoch."""
+    """The named optimizer at `lr`, else at the entry's learning rate (tuned for Adam),
+    else at its own default; with the entry's `lr_decay` the rate shrinks by that factor
+    each epoch, and the entry's `clipnorm` clips the gradients."""
     optimizer_cls = lookup("optimizer", name, optimizers.OPTIMIZERS)
-    learning_rate = lr or optimizer_cls().current_learning_rate
-    if decay:
-        learning_rate = schedules.ExponentialDecay(learning_rate, steps, decay, staircase=True)
-    return optimizer_cls(learning_rate=learning_rate)
+    tuned = entry.learning_rate if optimizer_cls is optimizers.Adam else None
+    learning_rate = lr or tuned or optimizer_cls().current_learning_rate
+    if entry.lr_decay:
+        learning_rate = schedules.ExponentialDecay(
+            learning_rate, steps, entry.lr_decay, staircase=True
+        )
+    return optimizer_cls(learning_rate=learning_rate, clipnorm=entry.clipnorm)
 
 
 def _metrics(
@@ -136,7 +154,7 @@ def _save(out: Path, model: Model, metrics: dict[str, Any], title: str) -> list[
     """Write model.npz, metrics.json and (with matplotlib) curves.png; return their names."""
     out.mkdir(parents=True, exist_ok=True)
     model.save(out / "model.npz")
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    (out / "metrics.json").write_text(json.dumps(json_safe(metrics), indent=2, allow_nan=False))
     written = ["model.npz", "metrics.json"]
     try:
         plot.training_curves(metrics["history"], out / "curves.png", title, "test set")

@@ -20,7 +20,14 @@ import numpy as np
 import numnet
 from numnet import gan_zoo
 from numnet.callbacks import SampleGrid
-from numnet.cli.common import load_split, versions
+from numnet.cli.common import (
+    CommandError,
+    check_writable,
+    diverged,
+    json_safe,
+    load_split,
+    versions,
+)
 from numnet.generative import mnist_classifier, reference_scores, score_images
 from numnet.models import load_model
 
@@ -37,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     x_train = x_train.reshape(-1, 28, 28, 1)
     classifier = load_model(args.classifier) if args.classifier else mnist_classifier()
     gan = recipe.build(gan_zoo.LATENT_DIM)
+    check_writable(out)  # now, not after the training has run
     untrained = score_images(gan.generate(SCORED_IMAGES, seed=args.seed), classifier)
     print(f"Training {args.model} on {args.dataset}: {len(x_train)} images, {epochs} epochs")
     grids = SampleGrid(str(out / "samples" / "epoch_{epoch:03d}.png"), n=64, seed=args.seed)
@@ -44,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
     history = gan.fit(x_train, batch_size=batch_size, epochs=epochs, seed=args.seed,
                       callbacks=[grids])  # fmt: skip
     wall = time.perf_counter() - start
+    if problem := diverged(history.history):
+        raise CommandError(f"training diverged ({problem}); no generator was saved")
     scores = {
         "generated": score_images(gan.generate(SCORED_IMAGES, seed=args.seed), classifier),
         "untrained_generator": untrained,
@@ -61,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
         "seconds_per_epoch": wall / max(len(history.history.get("d_loss", [])), 1),
         "versions": versions(),
     }  # fmt: skip
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=2, default=_plain))
+    text = json.dumps(json_safe(metrics), indent=2, allow_nan=False, default=_plain)
+    (out / "metrics.json").write_text(text)
     written = ["generator.npz", "metrics.json", "samples/", *_curves(out, history.history)]
     print(f"Wrote {', '.join(written)} to {out}")
     return 0

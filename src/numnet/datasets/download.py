@@ -1,11 +1,21 @@
-"""Fetching a file from a list of mirrors: progress bar, checksum, atomic rename."""
+"""Fetching a file from a list of mirrors: progress bar, checksum, deadline, atomic rename.
+
+Whatever goes wrong with a mirror (it is down, answers an HTTP error or garbage, cuts
+the transfer, sends the wrong bytes, stalls, or trickles so slowly that the file would
+take hours) moves on to the next one. When all fail, one `DownloadError` says what each
+mirror did. The bytes go to a temporary file that is renamed into place only once
+complete and verified, so no run ever finds, and trusts, a partial file.
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import http.client
 import os
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
@@ -16,13 +26,17 @@ from numnet.progbar import Progbar
 
 Opener = Callable[[str], IO[bytes]]
 
+STALL_TIMEOUT = 30.0  # seconds without a byte before a mirror counts as stalled
+DEADLINE = 600.0  # seconds one file may take from one mirror, however it trickles
+_CHUNK = 1 << 16
+
 
 class DownloadError(RuntimeError):
-    """Every mirror failed; the message says what to do instead."""
+    """Every mirror failed; the message says what each one did."""
 
 
-def _default_opener(url: str) -> IO[bytes]:
-    return urllib.request.urlopen(url, timeout=30)
+def _default_opener(url: str, timeout: float = STALL_TIMEOUT) -> IO[bytes]:
+    return urllib.request.urlopen(url, timeout=timeout)
 
 
 def fetch(
@@ -32,47 +46,86 @@ def fetch(
     target_dir: Path,
     opener: Opener | None = None,
     show_progress: bool = True,
+    deadline: float = DEADLINE,
+    stall_timeout: float = STALL_TIMEOUT,
 ) -> Path:
     """Download `filename` from the first mirror that serves it with the right MD5.
 
-    The bytes go to a temporary file in `target_dir`, which is renamed into place only
-    when complete and verified, so an interrupted download never leaves a partial file.
-    Raises DownloadError listing what each mirror did.
+    A mirror that sends nothing for `stall_timeout` seconds (with the default opener),
+    or has not delivered the whole file after `deadline` seconds, counts as failed.
+    Raises DownloadError listing what each mirror did; the target folder then holds
+    nothing new.
     """
-    opener = opener or _default_opener
+    if opener is None:
+        opener = functools.partial(_default_opener, timeout=stall_timeout)
+    target_dir = Path(target_dir)
     target_dir.mkdir(parents=True, exist_ok=True)
     failures = []
     for mirror in mirrors:
         url = mirror + filename
         try:
-            return _fetch_one(url, md5, target_dir / filename, opener, show_progress)
-        except (OSError, urllib.error.URLError, ValueError) as error:
-            failures.append(f"{url}: {error}")
+            return _fetch_one(url, md5, target_dir / filename, opener, show_progress, deadline)
+        except Exception as error:  # whatever a mirror does, try the next one
+            failures.append(f"{url}: {describe(error)}")
     raise DownloadError("\n  ".join([f"could not download {filename}:", *failures]))
 
 
-def _fetch_one(url: str, md5: str, target: Path, opener: Opener, show_progress: bool) -> Path:
-    digest = hashlib.md5()
+def describe(error: BaseException) -> str:
+    """What a failed attempt did, in words (http.client's own messages are often only
+    the bytes the server sent)."""
+    message = str(error).strip()
+    kind = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    if isinstance(error, urllib.error.HTTPError):
+        return f"HTTP error {error.code} ({error.reason})"
+    if isinstance(error, urllib.error.URLError):
+        return f"cannot connect ({error.reason})"
+    if isinstance(error, http.client.IncompleteRead):
+        return f"the transfer was cut short ({kind})"
+    if isinstance(error, http.client.HTTPException):
+        return f"no valid HTTP answer ({kind})"
+    if isinstance(error, TimeoutError) and message == "timed out":
+        return "stalled: no data within the timeout"
+    if isinstance(error, OSError | ValueError) and message:
+        return message
+    return kind
+
+
+def _fetch_one(
+    url: str, md5: str, target: Path, opener: Opener, show_progress: bool, deadline: float
+) -> Path:
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:
-        with os.fdopen(fd, "wb") as out, opener(url) as response:
-            total = int(getattr(response, "headers", {}).get("Content-Length") or 0) or None
-            bar = Progbar(total, unit="B", stream=sys.stderr) if show_progress else None
-            received = 0
-            while chunk := response.read(1 << 16):
-                out.write(chunk)
-                digest.update(chunk)
-                received += len(chunk)
-                if bar:
-                    bar.update(received)
-            if total is not None and received != total:
-                raise OSError(f"transfer interrupted after {received} of {total} bytes")
-            if bar:
-                bar.update(received, final=True)
-        if digest.hexdigest() != md5:
-            raise ValueError(f"checksum mismatch (md5 {digest.hexdigest()}, expected {md5})")
+        with os.fdopen(fd, "wb") as out:
+            digest = _copy(url, out, opener, show_progress, time.monotonic() + deadline)
+        if digest != md5:
+            raise ValueError(f"checksum mismatch (md5 {digest}, expected {md5})")
         os.replace(temporary, target)
         return target
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def _copy(url: str, out: IO[bytes], opener: Opener, show_progress: bool, deadline: float) -> str:
+    """Copy the body at `url` into `out` before `deadline` (a time.monotonic() value);
+    return its MD5."""
+    digest = hashlib.md5()
+    with opener(url) as response:
+        total = int(getattr(response, "headers", {}).get("Content-Length") or 0) or None
+        bar = Progbar(total, unit="B", stream=sys.stderr) if show_progress else None
+        # read1 returns what has arrived, so a trickling server cannot hold one read open
+        read = getattr(response, "read1", response.read)
+        received = 0
+        while chunk := read(_CHUNK):
+            out.write(chunk)
+            digest.update(chunk)
+            received += len(chunk)
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"too slow: {received} bytes before the deadline")
+            if bar:
+                bar.update(received)
+        if total is not None and received != total:
+            raise OSError(f"transfer interrupted after {received} of {total} bytes")
+        if bar:
+            bar.update(received, final=True)
+    return digest.hexdigest()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,12 +28,13 @@ SPLITS = {
 
 @dataclass(frozen=True)
 class IDXDataset:
-    """An MNIST-layout dataset: four IDX files, the mirrors that serve them gzipped, and
-    the MD5 of each served .gz file."""
+    """An MNIST-layout dataset: four IDX files, the mirrors that serve them gzipped, the
+    MD5 of each served .gz file, and the number of classes its labels count."""
 
     name: str
     mirrors: tuple[str, ...]
     gz_md5: dict[str, str]
+    classes: int = 10
 
 
 def cache_dir() -> Path:
@@ -53,8 +55,10 @@ def candidate_dirs(dataset: IDXDataset, path: str | Path | None = None) -> list[
 
 
 def _existing(folder: Path, stem: str) -> Path | None:
+    """The raw or gzip file of `stem` in `folder`. Anything there under that name counts,
+    so a directory in a file's place is reported by the reader instead of skipped."""
     for name in (stem, stem + ".gz"):
-        if (folder / name).is_file():
+        if os.path.lexists(folder / name):
             return folder / name
     return None
 
@@ -110,24 +114,11 @@ def _fingerprint(files: dict[str, Path]) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def load_arrays(
-    dataset: IDXDataset, path: str | Path | None = None, opener: download.Opener | None = None
-) -> dict[str, np.ndarray]:
-    """The four uint8 arrays, parsed once and then served from an .npz cache (no pickle).
-
-    The cache records a fingerprint of the source files and is rebuilt when they change.
-    """
-    files = ensure_files(dataset, path, opener)
-    fingerprint = _fingerprint(files)
-    cached = cache_dir() / "parsed" / f"{dataset.name}-{fingerprint[:16]}.npz"
-    if cached.is_file():
-        try:
-            with np.load(cached, allow_pickle=False) as data:
-                if str(data["fingerprint"]) == fingerprint:
-                    return {split: data[split] for split in SPLITS}
-        except (OSError, ValueError, KeyError):
-            pass  # an unreadable cache is rebuilt below
-    arrays = {split: read_idx(files[split], ndim) for split, (_, ndim) in SPLITS.items()}
+def check_arrays(
+    dataset: IDXDataset, arrays: dict[str, np.ndarray], files: dict[str, Path]
+) -> None:
+    """An IDXError naming the file unless images and labels belong together: as many
+    images as labels, and every label one of the dataset's classes."""
     for kind in ("train", "test"):
         images, labels = arrays[f"x_{kind}"], arrays[f"y_{kind}"]
         if len(images) != len(labels):
@@ -135,19 +126,71 @@ def load_arrays(
                 f"{files[f'x_{kind}']} has {len(images)} images but {files[f'y_{kind}']} has "
                 f"{len(labels)} labels: the files do not belong together"
             )
-    _write_cache(cached, arrays, fingerprint)
+        outside = np.flatnonzero(labels >= dataset.classes)
+        if len(outside):
+            first = int(outside[0])
+            raise IDXError(
+                f"{files[f'y_{kind}']}: label {labels[first]} at position {first} is not one of "
+                f"the {dataset.classes} classes 0-{dataset.classes - 1} ({len(outside)} such "
+                f"labels); the file is damaged or belongs to another dataset"
+            )
+
+
+def _read_cache(cached: Path, fingerprint: str) -> dict[str, np.ndarray] | None:
+    """The arrays of a parsed-array cache written for these source files, else None."""
+    try:
+        with np.load(cached, allow_pickle=False) as data:
+            if str(data["fingerprint"]) == fingerprint:
+                arrays = {split: data[split] for split in SPLITS}
+                if all(arrays[s].ndim == ndim for s, (_, ndim) in SPLITS.items()):
+                    return arrays
+    except (OSError, ValueError, KeyError, EOFError):
+        pass  # an unreadable cache is rebuilt
+    return None
+
+
+def load_arrays(
+    dataset: IDXDataset, path: str | Path | None = None, opener: download.Opener | None = None
+) -> dict[str, np.ndarray]:
+    """The four uint8 arrays, parsed once and then served from an .npz cache (no pickle).
+
+    The cache records a fingerprint of the source files and is rebuilt when they change.
+    Whichever way they come, the arrays are checked (counts, labels) before use.
+    """
+    files = ensure_files(dataset, path, opener)
+    try:
+        fingerprint = _fingerprint(files)
+    except OSError:  # a file that cannot even be looked at: the reader below says why
+        fingerprint = None
+    cached = cache_dir() / "parsed" / f"{dataset.name}-{(fingerprint or '')[:16]}.npz"
+    arrays = _read_cache(cached, fingerprint) if fingerprint and cached.is_file() else None
+    if arrays is None:
+        arrays = {split: read_idx(files[split], ndim) for split, (_, ndim) in SPLITS.items()}
+        check_arrays(dataset, arrays, files)
+        if fingerprint:
+            _write_cache(cached, arrays, fingerprint)
+        return arrays
+    check_arrays(dataset, arrays, files)
     return arrays
 
 
 def _write_cache(cached: Path, arrays: dict[str, np.ndarray], fingerprint: str) -> None:
+    """Write the cache under a name of its own, then rename it into place: a reader (or
+    another process writing the same cache) never sees a half-written file."""
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_suffix(".tmp")
-        with temporary.open("wb") as f:
+        fd, temporary = tempfile.mkstemp(dir=cached.parent, prefix=f".{cached.name}.")
+    except OSError:
+        return  # a read-only cache only costs speed
+    try:
+        with os.fdopen(fd, "wb") as f:
             np.savez(f, fingerprint=np.array(fingerprint), **arrays)
         os.replace(temporary, cached)
     except OSError:
-        pass  # a read-only cache only costs speed
+        pass
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
 
 
 def keras_layout(

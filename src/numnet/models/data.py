@@ -54,9 +54,61 @@ def split_validation(x: Any, y: Any, fraction: float) -> tuple[Any, Any, tuple[A
     """Keras' validation_split: the last `fraction` of the samples, before any shuffling."""
     if not 0 <= fraction < 1:
         raise ValueError(f"validation_split must be in [0, 1), got {fraction}")
-    cut = int(num_samples(x, y) * (1 - fraction))
+    total = num_samples(x, y)
+    cut = int(total * (1 - fraction))
+    if cut == 0 or cut == total:
+        left = "no training samples" if cut == 0 else "no validation samples"
+        raise ValueError(
+            f"validation_split={fraction} of {total} samples leaves {left}; give more samples "
+            f"or another split"
+        )
     head, tail = slice(0, cut), slice(cut, None)
     return take(x, head), take(y, head), (take(x, tail), take(y, tail))
+
+
+def check_epochs(epochs: Any, initial_epoch: Any) -> None:
+    """A clear error unless both are whole numbers >= 0 (2.5 epochs means nothing)."""
+    for name, value in (("epochs", epochs), ("initial_epoch", initial_epoch)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+            raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
+
+
+def _first_non_finite(array: np.ndarray) -> int | None:
+    """The index of the first sample holding NaN or an infinity, or None when all are finite.
+
+    One sum settles the common case without a temporary as large as the data: NaN and
+    infinities survive a sum, so a finite sum means finite elements. Only when the sum
+    is not finite (a bad value, or an overflow of large ones) are the samples looked at."""
+    if array.dtype.kind not in "fc" or array.size == 0:
+        return None
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is looked into below
+        if np.isfinite(array.sum()):
+            return None
+    for start in range(0, len(array), 1024):  # in blocks, to keep the temporaries small
+        block = array[start : start + 1024].reshape(min(1024, len(array) - start), -1)
+        bad = ~np.isfinite(block).all(axis=1)
+        if bad.any():
+            return start + int(bad.argmax())
+    return None  # the sum overflowed, but every element is finite
+
+
+def check_samples(x: Any, y: Any, source: str | None = None) -> None:
+    """A clear ValueError for data `fit`/`evaluate` cannot use: no samples at all, or NaN
+    or infinite values (which would turn every weight into NaN at the first step).
+    `source` names where the data came from (``validation_data``) in the message."""
+    if num_samples(x, y) == 0:
+        raise ValueError(f"{source or 'x'} has no samples: fit and evaluate need at least one")
+    prefix = f"{source} " if source else ""
+    for part, data in (("x", x), ("y", y)):
+        leaves = [] if data is None else nest.flatten(data)
+        for i, array in enumerate(leaves):
+            bad = _first_non_finite(np.asarray(array))
+            if bad is not None:
+                which = part if len(leaves) == 1 else f"{part}[{i}]"
+                raise ValueError(
+                    f"{prefix}{which} holds NaN or infinite values (sample {bad} is the "
+                    f"first); remove or replace them before training"
+                )
 
 
 def is_batch_source(x: Any) -> bool:

@@ -54,8 +54,42 @@ def layer_class(class_name: str, custom_objects: dict[str, Any] | None = None) -
     return known[name]
 
 
+class LayerConfigError(ValueError):
+    """A layer record that cannot become a layer; `record` is the record to blame (the
+    innermost one, for a layer inside a wrapper or a nested model)."""
+
+    def __init__(self, message: str, record: Any) -> None:
+        super().__init__(message)
+        self.record = record
+
+
+# What a constructor raises on a config that does not fit it (wrong, missing or extra
+# arguments); other exceptions are not about the record and pass through unchanged.
+_CONFIG_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError)
+
+
 def layer_from_config(spec: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Layer:
-    """A new layer (or model) from ``{"class_name": ..., "config": ...}``."""
+    """A new layer (or model) from ``{"class_name": ..., "config": ...}``; a record that
+    does not fit is a LayerConfigError naming the layer."""
+    try:
+        return _layer_from_config(spec, custom_objects)
+    except LayerConfigError:
+        raise
+    except _CONFIG_ERRORS as error:
+        reason = f"missing {error}" if isinstance(error, KeyError) else str(error)
+        raise LayerConfigError(f"{_describe_record(spec)}: {reason}", spec) from error
+
+
+def _describe_record(spec: Any) -> str:
+    """``layer 'dense_1' (Dense)``, with whatever of that the record holds."""
+    if not isinstance(spec, dict):
+        return f"a layer record that is a {type(spec).__name__}, not an object"
+    config = spec.get("config")
+    name = spec.get("name") or (config.get("name") if isinstance(config, dict) else None)
+    return f"layer {name!r} ({spec.get('class_name')})" if name else f"a {spec.get('class_name')}"
+
+
+def _layer_from_config(spec: dict[str, Any], custom_objects: dict[str, Any] | None) -> Layer:
     cls = layer_class(spec["class_name"], custom_objects)
     config = dict(spec["config"])
     if issubclass(cls, Trainer) or takes_custom_objects(cls):

@@ -118,14 +118,33 @@ class Trainer:
         return self(x, training=False)
 
     # --- the loops ------------------------------------------------------------------------
-    def _batches(self, x: Any, y: Any, batch_size: int, shuffle: bool = False, rng: Any = None):
+    def _batches(
+        self,
+        x: Any,
+        y: Any,
+        batch_size: int,
+        shuffle: bool = False,
+        rng: Any = None,
+        check: bool = False,
+    ) -> Any:
+        """Mini-batches of arrays (with `check`, refused when empty or not finite), or `x`
+        itself when it already yields batches."""
         if data_module.is_batch_source(x):
             if y is not None:
                 raise ValueError("y must be None when x already yields (x, y) batches")
             return x
-        return data_module.Batches(
-            self.prepare_inputs(x), data_module.to_arrays(y, "y"), batch_size, shuffle, rng
-        )
+        x, y = self.prepare_inputs(x), data_module.to_arrays(y, "y")
+        if check:
+            data_module.check_samples(x, y)
+        return data_module.Batches(x, y, batch_size, shuffle, rng)
+
+    def _validation_pair(self, validation_data: Any) -> tuple[Any, Any]:
+        """validation_data as (x_val, y_val), checked once before the first epoch."""
+        x_val, y_val = _pair(validation_data)
+        if not data_module.is_batch_source(x_val):
+            x_val, y_val = self.prepare_inputs(x_val), data_module.to_arrays(y_val, "y")
+            data_module.check_samples(x_val, y_val, "validation_data")
+        return x_val, y_val
 
     def fit(
         self,
@@ -144,12 +163,15 @@ class Trainer:
         """Train for `epochs` passes over the data; returns a History of the epochs' logs."""
         if self.optimizer is None and type(self).train_step is Trainer.train_step:
             raise RuntimeError(f"model {self.name!r}: call compile(optimizer, loss) before fit")
+        data_module.check_epochs(epochs, initial_epoch)
         if validation_split and validation_data is None and not data_module.is_batch_source(x):
             x, y, validation_data = data_module.split_validation(
                 data_module.to_arrays(x, "x"), data_module.to_arrays(y, "y"), validation_split
             )
+        if validation_data is not None:
+            validation_data = self._validation_pair(validation_data)
         rng = np.random.default_rng(seed) if seed is not None else random.default_rng()
-        batches = self._batches(x, y, batch_size, shuffle, rng)
+        batches = self._batches(x, y, batch_size, shuffle, rng, check=True)
         history = callbacks_module.History()
         progress = [callbacks_module.ProgbarLogger(verbose)] if verbose else []
         hooks = callbacks_module.CallbackList(
@@ -196,7 +218,7 @@ class Trainer:
     ) -> float | list[float] | dict[str, float]:
         """The logs of `test_step` over the data in inference mode: a float when there is
         one (the loss), else a list in log order (`[loss, *metrics]`), or the dict."""
-        batches = self._batches(x, y, batch_size)
+        batches = self._batches(x, y, batch_size, check=True)
         bar = Progbar(len(batches)) if verbose and hasattr(batches, "__len__") else None
         logs: dict[str, float] = {}
         self.reset_metrics()

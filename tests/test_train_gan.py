@@ -50,3 +50,24 @@ def test_a_short_gan_run_beats_the_untrained_generator(quick_classifier, tmp_pat
     generator = numnet.models.load_model(tmp_path / "generator.npz")
     images = generator.predict(np.random.default_rng(0).normal(size=(4, 64)))
     assert images.shape == (4, 28, 28, 1) and images.min() >= 0 and images.max() <= 1
+
+
+@pytest.mark.slow
+def test_full_mlp_gan_draws_all_ten_digits(tmp_path):
+    """The MLP recipe with its defaults, judged by the 99% classifier (issue 13's bar)."""
+    assert main(["train", "--model", "gan", "--seed", "0", "--out", str(tmp_path)]) == 0
+    generated = json.loads((tmp_path / "metrics.json").read_text())["scores"]["generated"]
+    assert generated["classes_present"] == 10
+    assert generated["max_class_share"] <= 0.2
+    assert generated["mean_confidence"] >= 0.9
+
+
+@pytest.mark.slow
+def test_full_dcgan_learns_every_digit(tmp_path):
+    """The DCGAN recipe (untuned: measured 10 classes, largest share 20%, confidence 0.83,
+    Fréchet distance 50 against the untrained generator's 393) covers every digit."""
+    assert main(["train", "--model", "dcgan", "--seed", "0", "--out", str(tmp_path)]) == 0
+    scores = json.loads((tmp_path / "metrics.json").read_text())["scores"]
+    generated, untrained = scores["generated"], scores["untrained_generator"]
+    assert generated["classes_present"] == 10 and generated["max_class_share"] <= 0.25
+    assert generated["frechet_distance"] < 0.25 * untrained["frechet_distance"]

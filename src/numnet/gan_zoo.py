@@ -42,18 +42,22 @@ def compiled(generator: Sequential, discriminator: Sequential, latent_dim: int) 
     return gan
 
 
-def mlp_gan(latent_dim: int = LATENT_DIM) -> GAN:
-    """Dense generator latent-256-512-784 with batch norm (without it, D won the game
-    from the first epoch and G collapsed to strokes like 1s in a measured run) and
-    discriminator 784-512-256-1 with dropout."""
+def mlp_gan(latent_dim: int = LATENT_DIM, batch_norm: bool = True) -> GAN:
+    """Dense generator latent-256-512-784 with batch norm and discriminator 784-512-256-1
+    with dropout. `batch_norm=False` leaves the generator's batch norm out: the `gan`
+    experiment trains that too, to show what batch norm does against mode collapse."""
+
+    def normalized() -> list[layers.Layer]:
+        return [layers.BatchNormalization(momentum=0.8)] if batch_norm else []
+
     generator = Sequential(
         [
             numnet.Input((latent_dim,)),
             layers.Dense(256),
-            layers.BatchNormalization(momentum=0.8),
+            *normalized(),
             layers.LeakyReLU(0.2),
             layers.Dense(512),
-            layers.BatchNormalization(momentum=0.8),
+            *normalized(),
             layers.LeakyReLU(0.2),
             layers.Dense(784, activation="sigmoid"),
             layers.Reshape((28, 28, 1)),
@@ -78,16 +82,20 @@ def mlp_gan(latent_dim: int = LATENT_DIM) -> GAN:
 
 
 def dcgan(latent_dim: int = LATENT_DIM) -> GAN:
-    """Conv2DTranspose generator 7x7x128 -> 14x14x64 -> 28x28x1; strided-conv discriminator."""
+    """Conv2DTranspose generator 7x7x64 -> 14x14x32 -> 28x28x1 with batch norm and ReLU;
+    discriminator of strided convolutions 32 -> 64 with leaky ReLU, no pooling. The usual
+    MNIST DCGAN has twice these widths (7x7x128 -> 14x14x64; 64 -> 128); halving them cuts
+    the work of a step about four times, which on a CPU decides whether it trains in
+    minutes or in an hour."""
     normal = initializers.RandomNormal(stddev=0.02)
     generator = Sequential(
         [
             numnet.Input((latent_dim,)),
-            layers.Dense(7 * 7 * 128, kernel_initializer=normal),
+            layers.Dense(7 * 7 * 64, kernel_initializer=normal),
             layers.BatchNormalization(),
             layers.ReLU(),
-            layers.Reshape((7, 7, 128)),
-            layers.Conv2DTranspose(64, 4, strides=2, padding="same", kernel_initializer=normal),
+            layers.Reshape((7, 7, 64)),
+            layers.Conv2DTranspose(32, 4, strides=2, padding="same", kernel_initializer=normal),
             layers.BatchNormalization(),
             layers.ReLU(),
             layers.Conv2DTranspose(
@@ -99,9 +107,9 @@ def dcgan(latent_dim: int = LATENT_DIM) -> GAN:
     discriminator = Sequential(
         [
             numnet.Input((28, 28, 1)),
-            layers.Conv2D(64, 4, strides=2, padding="same", kernel_initializer=normal),
+            layers.Conv2D(32, 4, strides=2, padding="same", kernel_initializer=normal),
             layers.LeakyReLU(0.2),
-            layers.Conv2D(128, 4, strides=2, padding="same", kernel_initializer=normal),
+            layers.Conv2D(64, 4, strides=2, padding="same", kernel_initializer=normal),
             layers.LeakyReLU(0.2),
             layers.Flatten(),
             layers.Dense(1, activation="sigmoid", kernel_initializer=normal),
@@ -112,6 +120,10 @@ def dcgan(latent_dim: int = LATENT_DIM) -> GAN:
 
 
 GANS: dict[str, GANRecipe] = {
-    "gan": GANRecipe(mlp_gan, epochs=30, batch_size=64, description="MLP GAN"),
+    # Batch 32: twice the steps of batch 64 per epoch. Measured with seed 0 after 30
+    # epochs: batch 64 gave a mean classifier confidence of 0.89-0.90 (Fréchet distance
+    # 25-26) in two runs, batch 32 gave 0.91 (21); a cosine-decayed learning rate at
+    # batch 64 gave 0.88 (36).
+    "gan": GANRecipe(mlp_gan, epochs=30, batch_size=32, description="MLP GAN"),
     "dcgan": GANRecipe(dcgan, epochs=10, batch_size=128, description="DCGAN (slow)"),
 }

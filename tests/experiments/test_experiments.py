@@ -12,8 +12,12 @@ from numnet import cli
 from numnet.experiments import EXPERIMENTS, load
 
 # Their quick configurations are too small to show the claim: batch norm needs more epochs
-# at the largest weight scale, and the MLP more than one epoch to reach the Keras band.
-QUICK_FALLS_SHORT = {"batchnorm", "mnist-mlp"}
+# at the largest weight scale, the MLP more than one epoch to reach the Keras band, a GAN
+# many epochs on all of MNIST to draw ten digits, rnn-memory's claim is about length 100
+# (the quick run trains at length 10 only, for 80 steps: LSTM and GRU need about 1,000
+# steps of 13 ms there), and the adding encoder-decoder needs ~15 epochs of 45,000
+# questions (7 s each) before it writes whole answers right.
+QUICK_FALLS_SHORT = {"batchnorm", "mnist-mlp", "gan", "rnn-memory", "seq2seq-addition"}
 
 
 @pytest.fixture(scope="module")
@@ -68,10 +72,42 @@ def test_init_histograms(quick_run):
     assert numbers["Xavier, sigmoid"]["saturated_fraction"] < 0.01
 
 
+def test_gan(quick_run):
+    numbers = numbers_of(quick_run, "gan")
+    for name in ("recipe", "no_batch_norm"):
+        run = numbers[name]
+        assert len(run["scores"]) == len(run["d_accuracy"]) == numbers["epochs"] == 3
+        assert run["untrained"]["classes_present"] == 1  # untrained: one grey blur
+    recipe = numbers["recipe"]
+    # Three short epochs: the digits already score better than the untrained generator's.
+    assert recipe["scores"][-1]["classes_present"] > recipe["untrained"]["classes_present"]
+    assert recipe["scores"][-1]["frechet_distance"] < recipe["untrained"]["frechet_distance"]
+    assert numbers["real_training_digits"]["classes_present"] == 10
+    for figure in ("gan_samples.png", "gan_game.png", "gan_scores.png", "gan_modes.png"):
+        assert (quick_run / "gan" / figure).stat().st_size > 10_000
+
+
+def test_gan_claim_is_decided_by_the_final_scores_and_d_accuracy():
+    from numnet.experiments import gan
+
+    scores = {"classes_present": 10, "max_class_share": 0.15, "mean_confidence": 0.92}
+    numbers = {"recipe": {"scores": [scores], "d_accuracy": [0.97, 0.75]}}
+    assert gan.claim(numbers)[1] is True
+    for key, bad in (("classes_present", 9), ("max_class_share", 0.21), ("mean_confidence", 0.89)):
+        assert (
+            gan.claim({"recipe": {**numbers["recipe"], "scores": [{**scores, key: bad}]}})[1]
+            is False
+        )
+    for d_accuracy in ([0.97, 0.85], [0.8, 0.75]):  # not near chance / not pushed toward it
+        assert gan.claim({"recipe": {"scores": [scores], "d_accuracy": d_accuracy}})[1] is False
+
+
 def test_experiment_command(quick_run, tmp_path, capsys):
     assert cli.main(["experiment", "list"]) == 0
     assert "init-histograms" in capsys.readouterr().out
     assert cli.main(["experiment", "gates", "--quick", "--out", str(tmp_path / "one")]) == 0
+    first, *_ = capsys.readouterr().out.splitlines()
+    assert first.startswith("gates (") and "s): claim holds: " in first
     assert json.loads((tmp_path / "one" / "results.json").read_text())["name"] == "gates"
     page = (quick_run / "index.html").read_text()
     assert "<b>Quick run</b>" in page and "Claim holds" in page and "Claim does not hold" in page
@@ -82,6 +118,16 @@ def test_experiment_command(quick_run, tmp_path, capsys):
             assert (quick_run / name / figure["file"]).stat().st_size > 5000
     assert cli.main(["experiment", "nope"]) == 1
     assert "unknown experiment 'nope'" in capsys.readouterr().err
+
+
+def test_summary_counts_the_claims_that_held(quick_run):
+    from numnet.cli.experiment import summary
+    from numnet.experiments.common import Result
+
+    results = [Result("a", "c", True, False), Result("b", "c", False, False)]
+    assert summary(results) == "1 of 2 claims held"
+    quick = [Result("a", "c", True, True)]
+    assert summary(quick).startswith("1 of 1 claims held (a quick run")
 
 
 def test_linear_collapse(quick_run):
@@ -155,3 +201,68 @@ def test_cnn_filters(quick_run):
     assert rise > 0.03
     names = {p.name for p in (quick_run / "cnn-filters").glob("*.png")}
     assert names >= {"filters_before.png", "filters_after.png"}
+
+
+def test_rnn_memory(quick_run):
+    numbers = numbers_of(quick_run, "rnn-memory")
+    assert numbers["lengths"] == [10] and numbers["cells"] == ["SimpleRNN", "GRU", "LSTM"]
+    baseline = numbers["mean_prediction_mse"]["10"]
+    assert 0.12 < baseline < 0.22  # the variance of a sum of two U(0, 1): 1/6
+    for cell in numbers["cells"]:
+        curve = numbers["test_mse_per_epoch"]["10"][cell]
+        assert len(curve) == numbers["recipe"]["epochs"]
+        assert curve[-1] == numbers["test_mse"]["10"][cell] < baseline  # 80 steps already help
+        for when in ("untrained", "trained"):
+            assert numbers["gradient_surviving_to_step_1"][when][cell] > 0
+    for figure in ("rnn_memory_mse.png", "rnn_memory_curves.png", "rnn_memory_gradients.png"):
+        assert (quick_run / "rnn-memory" / figure).stat().st_size > 10_000
+
+
+def test_rnn_memory_claim_needs_all_cells_at_10_and_only_gated_ones_at_100():
+    from numnet.experiments import rnn_memory
+
+    solved = {"SimpleRNN": 0.004, "GRU": 0.001, "LSTM": 0.002}
+    numbers = {"test_mse": {"10": solved, "100": {"SimpleRNN": 0.16, "GRU": 0.003, "LSTM": 0.008}}}
+    assert rnn_memory.claim(numbers)[1] is True
+    for length, cell, bad in (
+        ("10", "SimpleRNN", 0.02),  # a cell that does not solve length 10
+        ("100", "LSTM", 0.012),  # a gated cell that misses 0.01 at length 100
+        ("100", "GRU", 0.15),
+        ("100", "SimpleRNN", 0.09),  # a SimpleRNN that learned something at length 100
+    ):
+        changed = {**numbers["test_mse"], length: {**numbers["test_mse"][length], cell: bad}}
+        assert rnn_memory.claim({"test_mse": changed})[1] is False
+    assert rnn_memory.claim({"test_mse": {"10": solved}})[1] is False  # no length 100: quick
+
+
+def test_seq2seq_addition(quick_run):
+    numbers = numbers_of(quick_run, "seq2seq-addition")
+    epochs = numbers["recipe"]["epochs"]
+    assert len(numbers["example_questions"]) == len(numbers["example_true_answers"]) == 10
+    for name in ("plain", "reversed", "reversed_peeky"):
+        run = numbers[name]
+        assert len(run["test_exact_accuracy"]) == len(run["loss"]) == epochs == 2
+        assert all(0 <= a <= 1 for a in run["test_exact_accuracy"])
+        assert run["loss"][-1] < run["loss"][0] < 2.6  # below ln 13 = 2.56 once it learns
+        assert all(len(answer) == 4 for answer in run["example_answers"])
+    for figure in ("seq2seq_accuracy.png", "seq2seq_examples.png"):
+        assert (quick_run / "seq2seq-addition" / figure).stat().st_size > 10_000
+
+
+def test_seq2seq_claim_needs_95_percent_and_the_ranking_of_mean_accuracies():
+    from numnet.experiments import seq2seq_addition
+
+    def numbers(plain, reversed_, peeky):
+        return {
+            "plain": {"test_exact_accuracy": plain},
+            "reversed": {"test_exact_accuracy": reversed_},
+            "reversed_peeky": {"test_exact_accuracy": peeky},
+        }
+
+    fast, slow = [0.5, 0.9, 0.96], [0.1, 0.5, 0.97]
+    assert seq2seq_addition.claim(numbers([0.0, 0.1, 0.3], slow, fast))[1] is True
+    # the last epoch decides the 95%, not the best one
+    assert seq2seq_addition.claim(numbers([0.0, 0.1, 0.3], slow, [0.5, 0.96, 0.94]))[1] is False
+    # the ranking is by the mean over the epochs: a final 0.97 > 0.96 does not reorder them
+    assert seq2seq_addition.claim(numbers([0.0, 0.1, 0.3], fast, slow))[1] is False
+    assert seq2seq_addition.claim(numbers([0.3, 0.6, 0.7], [0.1, 0.4, 0.7], fast))[1] is False

@@ -40,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
         folder = out / name if args.name == "all" else out
         done.append(_run_one(name, module, folder, args))
     if args.name == "all":
+        print(summary([result for _, result, _ in done]))
         print(f"Wrote {write_index(done, out)}")
     else:
         print(f"Wrote {', '.join(f.file for f in done[0][1].figures)} and results.json to {out}")
@@ -53,14 +54,22 @@ def list_experiments() -> int:
     return 0
 
 
+def summary(results: list[Result]) -> str:
+    """ "14 of 15 claims held", saying so when the run was quick."""
+    held = sum(result.claim_holds for result in results)
+    quick = any(result.quick for result in results)
+    note = " (a quick run: the claims are checked only in a full run)" if quick else ""
+    return f"{held} of {len(results)} claims held{note}"
+
+
 def _run_one(
     name: str, module: ModuleType, folder: Path, args: argparse.Namespace
 ) -> tuple[str, Result, float]:
-    """Run one experiment, print its claim and numbers; return (name, result, seconds)."""
+    """Run one experiment and print one line: whether its claim held, and the claim (its
+    numbers are in results.json); return (name, result, seconds)."""
     start = time.perf_counter()
     result = module.run(folder, seed=args.seed, quick=args.quick)
     seconds = time.perf_counter() - start
-    print(f"{name} ({seconds:.1f}s): {result.claim}")
-    for key, value in result.numbers.items():
-        print(f"  {key}: {value}")
+    verdict = "holds" if result.claim_holds else "does not hold"
+    print(f"{name} ({seconds:.1f} s): claim {verdict}: {result.claim}")
     return name, result, seconds

@@ -76,6 +76,18 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
         "numnet.experiments.cnn_filters",
         "LeNet-5's first-layer filters and feature maps before and after training",
     ),
+    "gan": (
+        "numnet.experiments.gan",
+        "the two-player game on MNIST: digits by epoch, D pushed toward chance, mode collapse",
+    ),
+    "rnn-memory": (
+        "numnet.experiments.rnn_memory",
+        "SimpleRNN vs GRU vs LSTM on the adding problem at lengths 10, 50, 100; gradient decay",
+    ),
+    "seq2seq-addition": (
+        "numnet.experiments.seq2seq_addition",
+        "the book's encoder-decoder learns addition: plain vs reversed input vs peeky decoder",
+    ),
 }
 
 

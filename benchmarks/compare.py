@@ -9,6 +9,9 @@ Workloads (float32, the same thread count for both, the same MNIST data and batc
   W2  DLFS SimpleConvNet (conv 30 5x5, ReLU, 2x2 max pool, 100, 10; Adam 1e-3, batch 100):
       seconds per epoch and test accuracy after 1 epoch;
   W3  W1's model predicting the 10,000 test images in batches of 1000: images per second.
+  W4  the row-by-row LSTM(128) classifier (28 steps of 28 pixels, Dense 10; Adam 1e-3,
+      batch 128), numnet through `model.fit` against a torch.nn.LSTM loop: seconds per
+      epoch and test accuracy after 1 epoch.
 Every measurement runs in a fresh child process, numnet and PyTorch alternating, so one
 framework's memory or thread pools never disturb the other. Also measured: the "BLAS
 floor" of W1, the time NumPy's float32 matrix products alone take for one epoch. With
@@ -97,6 +100,27 @@ def _numnet_epochs(model, x, y, xt, yt, batch: int, epochs: int) -> dict[str, fl
     return {"seconds_per_epoch": statistics.median(times), "accuracy": accuracy}
 
 
+def numnet_w4(epochs: int) -> dict[str, float]:
+    """The LSTM through `fit`, the path users take, one timed call per epoch."""
+    import numnet
+    from numnet import layers, optimizers
+
+    numnet.random.seed(0)
+    x, y, xt, yt = load_mnist()
+    x, xt = x.reshape(-1, 28, 28), xt.reshape(-1, 28, 28)
+    model = numnet.Sequential(
+        [layers.Input((28, 28)), layers.LSTM(128), layers.Dense(10, activation="softmax")]
+    )
+    model.compile(optimizer=optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+    times = []
+    for epoch in range(epochs):
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=128, epochs=1, verbose=0, seed=epoch)
+        times.append(time.perf_counter() - start)
+    accuracy = float((model.predict(xt, batch_size=1000).argmax(1) == yt).mean())
+    return {"seconds_per_epoch": statistics.median(times), "accuracy": accuracy}
+
+
 # --- PyTorch --------------------------------------------------------------------------------
 def torch_w1(epochs: int, predict_only: bool = False) -> dict[str, float]:
     import torch
@@ -155,6 +179,39 @@ def torch_w2(epochs: int) -> dict[str, float]:
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     times = []
     for order in batch_orders(len(x), 100, epochs):
+        start = time.perf_counter()
+        for index in order:
+            index = torch.from_numpy(index)
+            loss = nn.functional.cross_entropy(model(x[index]), y[index])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        times.append(time.perf_counter() - start)
+    with torch.no_grad():
+        accuracy = float((model(xt).argmax(1) == yt).float().mean())
+    return {"seconds_per_epoch": statistics.median(times), "accuracy": accuracy}
+
+
+def torch_w4(epochs: int) -> dict[str, float]:
+    import torch
+    from torch import nn
+
+    torch.manual_seed(0)
+    x, y, xt, yt = (torch.from_numpy(a) for a in load_mnist())
+    x, xt = x.reshape(-1, 28, 28), xt.reshape(-1, 28, 28)
+
+    class RowReader(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lstm, self.out = nn.LSTM(28, 128, batch_first=True), nn.Linear(128, 10)
+
+        def forward(self, images: torch.Tensor) -> torch.Tensor:
+            return self.out(self.lstm(images)[0][:, -1])
+
+    model = RowReader()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+    times = []
+    for order in batch_orders(len(x), 128, epochs):
         start = time.perf_counter()
         for index in order:
             index = torch.from_numpy(index)
@@ -229,6 +286,8 @@ WORKERS = {
     ("torch", "W2"): lambda: torch_w2(1),
     ("torch", "W3"): lambda: torch_w1(0, predict_only=True),
     ("book", "W2"): lambda: book_w2(1),
+    ("numnet", "W4"): lambda: numnet_w4(1),
+    ("torch", "W4"): lambda: torch_w4(1),
 }
 
 

@@ -35,7 +35,7 @@ class TimeLSTM(Recurrent):
         ds = dc + dh * o * (1 - tanh(c_t)^2)          (all that reaches c_t)
         dA_i = ds * g * i (1 - i),    dA_f = ds * c_{t-1} * f (1 - f),
         dA_c = ds * i * (1 - g^2),    dA_o = dh * tanh(c_t) * o (1 - o),
-        dW_h += h_{t-1}^T dA,  dh_next = dA W_h^T,  dc_next = ds * f.
+        dW_h = Σ_t h_{t-1}^T dA_t (one product at the end),  dh_next = dA W_h^T,  dc_next = ds * f.
     """
 
     name = "lstm"
@@ -60,13 +60,16 @@ class TimeLSTM(Recurrent):
         self.tanh_cs = xp.empty_like(cs)
         h, c = h0, c0
         for t in range(steps):
-            a_i, a_f, a_c, a_o = xp.split(x_proj[:, t] + h @ recurrent_kernel, 4, axis=-1)
-            i, f, g, o = sigmoid(a_i), sigmoid(a_f), xp.tanh(a_c), sigmoid(a_o)
+            a = x_proj[:, t] + h @ recurrent_kernel
+            act = self.acts[:, t]  # a view: the gates are written in place
+            act[:, : 2 * units] = sigmoid(a[:, : 2 * units])  # i, f
+            xp.tanh(a[:, 2 * units : 3 * units], out=act[:, 2 * units : 3 * units])  # g
+            act[:, 3 * units :] = sigmoid(a[:, 3 * units :])  # o
+            i, f, g, o = xp.split(act, 4, axis=-1)  # views of the gates just written
             c = f * c + i * g
             tanh_c = xp.tanh(c)
             h = o * tanh_c
             hs[:, t], cs[:, t], self.tanh_cs[:, t] = h, c, tanh_c
-            self.acts[:, t] = xp.concatenate((i, f, g, o), axis=-1)
         self.h0, self.c0, self.recurrent_kernel = h0, c0, recurrent_kernel
         self.hs, self.cs = hs, cs
         return out
@@ -77,7 +80,6 @@ class TimeLSTM(Recurrent):
         grad_hs, grad_cs = grad_out[..., :units], grad_out[..., units:]
         w_h = self.recurrent_kernel
         grad_a = xp.empty_like(self.acts)  # dA of every step, in processing order
-        grad_w_h = xp.zeros_like(w_h)
         dh_next, dc_next = xp.zeros_like(self.h0), xp.zeros_like(self.c0)
         for t in reversed(range(self.acts.shape[1])):
             i, f, g, o = xp.split(self.acts[:, t], 4, axis=-1)
@@ -94,9 +96,12 @@ class TimeLSTM(Recurrent):
                 ),
                 axis=-1,
             )
-            grad_w_h += previous(self.hs, self.h0, t).T @ da
             dh_next, dc_next = da @ w_h.T, ds * f
             grad_a[:, t] = da
+        # dW_h = sum over t of h_{t-1}^T dA_t: one product over all N * T steps.
+        n, steps, width = grad_a.shape
+        h_prev = xp.concatenate((self.h0[:, None], self.hs[:, :-1]), axis=1)
+        grad_w_h = h_prev.reshape(n * steps, units).T @ grad_a.reshape(n * steps, width)
         grad_x, grad_kernel, grad_bias = self.input_grads(grad_a)
         return self.one_per_input(grad_x, dh_next, dc_next, grad_kernel, grad_w_h, grad_bias)
 

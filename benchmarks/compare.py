@@ -177,19 +177,7 @@ def torch_w2(epochs: int) -> dict[str, float]:
         nn.Linear(4320, 100), nn.ReLU(), nn.Linear(100, 10),
     )  # fmt: skip
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    times = []
-    for order in batch_orders(len(x), 100, epochs):
-        start = time.perf_counter()
-        for index in order:
-            index = torch.from_numpy(index)
-            loss = nn.functional.cross_entropy(model(x[index]), y[index])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        times.append(time.perf_counter() - start)
-    with torch.no_grad():
-        accuracy = float((model(xt).argmax(1) == yt).float().mean())
-    return {"seconds_per_epoch": statistics.median(times), "accuracy": accuracy}
+    return _torch_epochs(model, optimizer, x, y, xt, yt, batch=100, epochs=epochs)
 
 
 def torch_w4(epochs: int) -> dict[str, float]:
@@ -210,8 +198,17 @@ def torch_w4(epochs: int) -> dict[str, float]:
 
     model = RowReader()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+    return _torch_epochs(model, optimizer, x, y, xt, yt, batch=128, epochs=epochs)
+
+
+def _torch_epochs(model, optimizer, x, y, xt, yt, batch: int, epochs: int) -> dict[str, float]:
+    """A plain PyTorch training loop over the shared batch orders, timed per epoch, and the
+    test accuracy after it (W2 and W4; W1 adds its L2 term in its own loop)."""
+    import torch
+    from torch import nn
+
     times = []
-    for order in batch_orders(len(x), 128, epochs):
+    for order in batch_orders(len(x), batch, epochs):
         start = time.perf_counter()
         for index in order:
             index = torch.from_numpy(index)

@@ -150,11 +150,11 @@ def test_vanishing_gradients(quick_run):
 
 def test_dead_relu(quick_run):
     numbers = numbers_of(quick_run, "dead-relu")
-    relu, leaky = numbers["relu"]["dead_fraction"], numbers["leaky_relu"]["dead_fraction"]
-    assert relu[-1] > relu[0] + 0.1  # many more dead units at the largest learning rate
-    accuracy = numbers["leaky_relu"]["test_accuracy"][-1], numbers["relu"]["test_accuracy"][-1]
-    assert accuracy[0] > accuracy[1] + 0.1  # where ReLU units die, leaky ReLU still learns
-    assert len(leaky) == len(relu)
+    relu, leaky = numbers["relu"], numbers["leaky_relu"]
+    dead = relu["median_dead_fraction"]
+    assert dead[-1] > max(dead[:-1]) + 0.1  # many more dead units at the largest learning rate
+    assert relu["median_test_accuracy"][-1] < relu["median_test_accuracy"][0]  # and it shows
+    assert len(leaky["dead_fraction_by_seed"]) == len(numbers["learning_rates"])
 
 
 def test_optimizers(quick_run):
@@ -169,7 +169,7 @@ def test_lr_decay(quick_run):
 
 
 def test_batchnorm(quick_run):
-    final = numbers_of(quick_run, "batchnorm")["final_training_accuracy"]
+    final = numbers_of(quick_run, "batchnorm")["final_accuracy"]
     assert all(by["with BN"] > by["without BN"] for by in final.values())
 
 

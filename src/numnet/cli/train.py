@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+import traceback
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import numpy as np
 
 import numnet
-from numnet import gan_zoo, optimizers, plot, zoo
+from numnet import distributed, gan_zoo, optimizers, plot, zoo
 from numnet.cli import train_gan
 from numnet.cli.common import (
     CommandError,
@@ -20,6 +21,7 @@ from numnet.cli.common import (
     diverged,
     json_safe,
     load_split,
+    one_line,
     positive_float,
     positive_int,
     shaped,
@@ -68,13 +70,61 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     train.add_argument(
         "--classifier", default=None, help="GANs: the MNIST classifier file that scores digits"
     )
+    train.add_argument(
+        "--distributed",
+        action="store_true",
+        help="train data-parallel in the processes of mpiexec -n K (numnet.distributed): "
+        "--batch-size is then the batch of all K together",
+    )
     return train
 
 
 def run(args: argparse.Namespace) -> int:
-    """Train, print the test accuracy, and write model, metrics and pictures to --out."""
+    """Train, print the test accuracy, and write model, metrics and pictures to --out.
+
+    With --distributed, in each process of ``mpiexec -n K``: all of them train (each on
+    its share of every batch), rank 0 alone prints, tests and writes."""
     if args.model.lower() in gan_zoo.GANS:
+        if args.distributed:
+            raise CommandError("--distributed trains the classifiers of --model, not GANs")
         return train_gan.run(args)
+    if not args.distributed:
+        return _train(args, distributed.World())
+    world = _join_processes()
+    try:
+        return _train(args, world)
+    except distributed.DistributedError:  # every process raises it alike: rank 0 reports it
+        if world.rank == 0:
+            raise
+        return 1
+    except Exception as error:  # this process alone: end the others now, not at a timeout
+        if world.size == 1:
+            raise
+        if args.debug:
+            traceback.print_exc()
+        world.abort(f"rank {world.rank}: {one_line(error)}")
+        raise
+
+
+def _join_processes() -> distributed.World:
+    """The processes of ``mpiexec -n K numnet train --distributed``; a CommandError
+    without mpi4py or outside mpiexec."""
+    try:
+        import mpi4py  # noqa: F401  (the package only: MPI starts with mpi4py.MPI)
+    except ImportError as error:
+        raise CommandError(
+            "--distributed needs mpi4py and an MPI: pip install 'numnet[distributed]'"
+        ) from error
+    if not distributed.launched_by_mpiexec():
+        raise CommandError(
+            "--distributed trains in the processes mpiexec starts: "
+            "mpiexec -n 2 numnet train --distributed ..."
+        )
+    return distributed.init()
+
+
+def _train(args: argparse.Namespace, world: distributed.World) -> int:
+    """Train one zoo network in `world`'s processes; rank 0 alone prints and writes."""
     entry = lookup("model", args.model, zoo.MODELS)
     epochs = args.epochs or entry.epochs
     args.batch_size = args.batch_size or entry.batch_size
@@ -86,22 +136,29 @@ def run(args: argparse.Namespace) -> int:
     model = entry.build()
     steps_per_epoch = -(-len(x_train) // args.batch_size)
     optimizer = _optimizer(args.optimizer, args.lr, entry, steps_per_epoch)
+    if world.size > 1:
+        optimizer = distributed.DistributedOptimizer(optimizer, world)
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    check_writable(out)  # now, not after the training has run
-    print(f"Training {args.model} on {args.dataset}: {len(x_train)} images, {epochs} epochs")
+    lead = world.rank == 0  # the process that prints and writes
+    if lead:
+        check_writable(out)  # now, not after the training has run
+        print(f"Training {args.model} on {args.dataset}: {len(x_train)} images, {epochs} epochs")
     is_cnn = any(isinstance(layer, Conv2D) for layer in model.layers)
-    pictures = _draw_cnn(model, x_test[0], out, "before") if is_cnn else []
+    pictures = _draw_cnn(model, x_test[0], out, "before") if is_cnn and lead else []
     start = time.perf_counter()
     history = model.fit(
         x_train, y_train, batch_size=args.batch_size, epochs=epochs,
         validation_data=(x_test, y_test), verbose=1, seed=args.seed,
     )  # fmt: skip
     wall = time.perf_counter() - start
+    if not lead:
+        return 0
     if problem := diverged(history.history):
         raise CommandError(f"training diverged ({problem}); no model was saved: try a smaller --lr")
     test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=1000)
     print(f"Test accuracy: {test_accuracy:.4f} (test loss {test_loss:.4f}, {wall:.1f}s)")
     counts = {"epochs": epochs, "train_samples": len(x_train), "test_samples": len(x_test)}
+    counts["processes"] = world.size
     metrics = _metrics(args, counts, history.history, test_loss, test_accuracy, wall)
     written = _save(out, model, metrics, f"{args.model} on {args.dataset}")
     if is_cnn:

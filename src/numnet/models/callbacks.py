@@ -3,7 +3,9 @@
 `fit` calls, in order: on_train_begin, then per epoch on_epoch_begin, per batch
 on_train_batch_begin / on_train_batch_end(batch, logs), and on_epoch_end(epoch, logs)
 with the epoch's metrics (validation ones prefixed `val_`), and finally on_train_end.
-A callback stops training by setting ``self.model.stop_training = True``.
+A callback stops training by setting ``self.model.stop_training = True``. One that
+writes files says so (``writes_files = True``): when several processes train one model
+(numnet.distributed), only rank 0 runs it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class Callback:
     """Base class: override the hooks you need; `self.model` is set by `fit`."""
 
     model: Model
+    writes_files = False  # True: only rank 0 of a distributed training runs it
 
     def set_model(self, model: Model) -> None:
         """Attach the model being trained."""
@@ -182,6 +185,8 @@ class ModelCheckpoint(Callback):
     metric names, e.g. ``model-{epoch:02d}-{val_loss:.3f}.npz``); with save_best_only,
     only when `monitor` improves."""
 
+    writes_files = True
+
     def __init__(
         self,
         filepath: str | Path,
@@ -213,6 +218,8 @@ class ModelCheckpoint(Callback):
 
 class CSVLogger(Callback):
     """Writes one CSV row of metrics per epoch (header: epoch, then the metric names)."""
+
+    writes_files = True
 
     def __init__(self, filename: str | Path, separator: str = ",", append: bool = False) -> None:
         self.filename, self.separator, self.append = Path(filename), separator, append

@@ -64,10 +64,13 @@ def compile_config(model: Model) -> dict[str, Any] | None:
         return metric if isinstance(metric, str) else metric.name
 
     compiled = model.compile_args
+    # A DistributedOptimizer (numnet.distributed) wraps the optimizer that makes the
+    # updates: the file names that one, which loads back in one process as well.
+    optimizer = getattr(model.optimizer, "optimizer", model.optimizer)
     return {
         "optimizer": {
-            "class_name": type(model.optimizer).__name__.lower(),
-            "config": model.optimizer.get_config(),
+            "class_name": type(optimizer).__name__.lower(),
+            "config": optimizer.get_config(),
         },
         "loss": nest.map_structure(loss_spec, compiled["loss"]),
         "loss_weights": compiled["loss_weights"],

@@ -160,7 +160,10 @@ class Trainer:
         initial_epoch: int = 0,
         seed: int | None = None,
     ) -> callbacks_module.History:
-        """Train for `epochs` passes over the data; returns a History of the epochs' logs."""
+        """Train for `epochs` passes over the data; returns a History of the epochs' logs.
+
+        Under a `numnet.distributed.DistributedOptimizer` each process trains on its share
+        of every batch (`batch_size` is then the batch of all processes together)."""
         if self.optimizer is None and type(self).train_step is Trainer.train_step:
             raise RuntimeError(f"model {self.name!r}: call compile(optimizer, loss) before fit")
         data_module.check_epochs(epochs, initial_epoch)
@@ -172,12 +175,14 @@ class Trainer:
             validation_data = self._validation_pair(validation_data)
         rng = np.random.default_rng(seed) if seed is not None else random.default_rng()
         batches = self._batches(x, y, batch_size, shuffle, rng, check=True)
+        steps = len(batches) if hasattr(batches, "__len__") else None
+        if hasattr(self.optimizer, "distribute"):  # numnet.distributed's: shares batches out
+            batches, callbacks, verbose = self.optimizer.distribute(batches, callbacks, verbose)
         history = callbacks_module.History()
         progress = [callbacks_module.ProgbarLogger(verbose)] if verbose else []
         hooks = callbacks_module.CallbackList(
             [callbacks_module.TerminateOnNaN(), *(callbacks or []), *progress, history], self
         )
-        steps = len(batches) if hasattr(batches, "__len__") else None
         self.fit_state = {"epochs": epochs, "steps": steps, "batch_size": batch_size}
         self.stop_training = False
         hooks.on_train_begin()

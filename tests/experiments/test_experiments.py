@@ -17,7 +17,7 @@ from numnet.experiments import EXPERIMENTS, load
 # (the quick run trains at length 10 only, for 80 steps: LSTM and GRU need about 1,000
 # steps of 13 ms there), and the adding encoder-decoder needs ~15 epochs of 45,000
 # questions (7 s each) before it writes whole answers right.
-QUICK_FALLS_SHORT = {"batchnorm", "mnist-mlp", "gan", "rnn-memory", "seq2seq-addition"}
+QUICK_FALLS_SHORT = {"batchnorm", "mnist-mlp", "gan", "rnn-memory", "seq2seq-addition", "zigzag"}
 
 
 @pytest.fixture(scope="module")

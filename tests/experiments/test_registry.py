@@ -34,7 +34,10 @@ def test_listing_imports_no_experiment_and_no_matplotlib():
 
 def test_every_experiment_module_is_registered():
     folder = Path(numnet.experiments.__file__).parent
-    helpers = {"__init__", "common", "report", "gan_draw", "rnn_memory_draw", "seq2seq_draw"}
+    helpers = {
+        "__init__", "common", "report", "gan_draw", "rnn_memory_draw", "seq2seq_draw",
+        "one_hot_draw", "zigzag_draw",
+    }  # fmt: skip
     on_disk = {f"numnet.experiments.{p.stem}" for p in folder.glob("*.py") if p.stem not in helpers}
     assert on_disk == {path for path, _ in EXPERIMENTS.values()}
     assert describe("gates").startswith("AND/NAND/OR")

@@ -76,6 +76,18 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
         "numnet.experiments.cnn_filters",
         "LeNet-5's first-layer filters and feature maps before and after training",
     ),
+    "input-normalization": (
+        "numnet.experiments.input_normalization",
+        "the notes' MLP on raw 0-255, [0, 1] and standardised pixels, with Adam and SGD",
+    ),
+    "one-hot": (
+        "numnet.experiments.one_hot",
+        "the digit as one number (MSE, rounded) vs one-hot softmax: accuracy, neighbour errors",
+    ),
+    "zigzag": (
+        "numnet.experiments.zigzag",
+        "all-positive inputs: one-signed updates, a neuron's path; sigmoid vs centred in an MLP",
+    ),
     "gan": (
         "numnet.experiments.gan",
         "the two-player game on MNIST: digits by epoch, D pushed toward chance, mode collapse",

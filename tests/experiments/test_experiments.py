@@ -17,7 +17,15 @@ from numnet.experiments import EXPERIMENTS, load
 # (the quick run trains at length 10 only, for 80 steps: LSTM and GRU need about 1,000
 # steps of 13 ms there), and the adding encoder-decoder needs ~15 epochs of 45,000
 # questions (7 s each) before it writes whole answers right.
-QUICK_FALLS_SHORT = {"batchnorm", "mnist-mlp", "gan", "rnn-memory", "seq2seq-addition", "zigzag"}
+QUICK_FALLS_SHORT = {
+    "batchnorm",
+    "dead-relu",
+    "mnist-mlp",
+    "gan",
+    "rnn-memory",
+    "seq2seq-addition",
+    "zigzag",
+}
 
 
 @pytest.fixture(scope="module")
@@ -170,7 +178,8 @@ def test_lr_decay(quick_run):
 
 def test_batchnorm(quick_run):
     final = numbers_of(quick_run, "batchnorm")["final_accuracy"]
-    assert all(by["with BN"] > by["without BN"] for by in final.values())
+    assert all(by["with BN"] >= by["without BN"] for by in final.values())
+    assert sum(by["with BN"] > by["without BN"] + 0.1 for by in final.values()) >= 3
 
 
 def test_overfitting(quick_run):

@@ -105,15 +105,17 @@ def measure(seed: int = 0, quick: bool = False) -> dict:
 def draw(measured: dict, out_dir: Path) -> list[Figure]:
     """optimizers.png: the six paths on top, the MNIST loss curves below."""
     plt = plot.pyplot()
-    fig = plt.figure(figsize=(16, 8))
+    fig = plt.figure(figsize=(16, 8.6))
     gx, gy = np.meshgrid(np.linspace(-10, 10, 200), np.linspace(-5, 5, 200))
     for index, (name, points) in enumerate(measured["paths"].items()):
         ax = fig.add_subplot(2, 6, index + 1)
         ax.contour(gx, gy, gx**2 / 20 + gy**2, levels=15, colors="grey", linewidths=0.5)
         ax.plot(points[:, 0], points[:, 1], "o-", color="red", markersize=2, label="path")
         ax.plot(0, 0, "+", color="black", label="minimum")
-        ax.set(title=name, xlabel="x", ylabel="y", xlim=(-10, 10), ylim=(-5, 5))
-        ax.legend(fontsize=7, loc="upper right")
+        ax.set(title=name, xlabel="x", ylabel="y" if index == 0 else None, xlim=(-10, 10),
+               ylim=(-5, 5))  # fmt: skip
+        if index == 0:  # one legend serves the six panels; below the path, it covers none
+            ax.legend(loc="lower left", framealpha=0.9)
     ax = fig.add_subplot(2, 1, 2)
     window = max(measured["steps"] // 50, 1)
     for name, values in measured["losses"].items():

@@ -36,7 +36,10 @@ class L1(Regularizer):
 
 
 class L2(Regularizer):
-    """l2 * sum(W**2): weight decay."""
+    """l2 * sum(W**2): weight decay (Keras' form, gradient 2 * l2 * W).
+
+    The course and "Deep Learning from Scratch" write the penalty as (lambda / 2) *
+    sum(W**2), gradient lambda * W: their lambda is `L2(lambda / 2)` here."""
 
     def __init__(self, l2: float = 0.01) -> None:
         _check(l2, "l2")

@@ -127,7 +127,10 @@ def draw(measured: dict, out_dir: Path) -> list[Figure]:
     caption = (
         "Top: 30 steps from (-7, 2) on f = x²/20 + y²; SGD zigzags across the steep "
         "direction, Momentum overshoots and rolls back, AdaGrad, RMSProp and Adam scale "
-        "each axis. Bottom: training loss on MNIST with the same network and steps."
+        "each axis. Bottom: training loss on MNIST with the same network and steps. "
+        "The optimizers are in the book's forms: momentum v <- 0.9 v - lr dW (the book's "
+        "and Keras'; the course's v <- b v + (1 - b) dW is SGD(lr, momentum=b, dampening=b)), "
+        "AdaGrad's accumulator starting at 0 (the book's; Keras starts it at 0.1)."
     )
     return [save_figure(fig, out_dir, "optimizers.png", caption, dpi=90)]
 

@@ -28,7 +28,9 @@ class Adagrad(Optimizer):
     """AdaGrad (Duchi, Hazan & Singer 2011): h <- h + dW**2, W <- W - lr * dW / (sqrt(h) + eps).
 
     Parameters that have moved a lot get smaller steps. Keras' defaults: lr 0.001, h
-    starting at 0.1.
+    starting at 0.1. "Deep Learning from Scratch" (common/optimizer.py) starts h at 0 and
+    divides by sqrt(h) + 1e-7: `Adagrad(lr, initial_accumulator_value=0.0)` is the book's
+    form.
     """
 
     def __init__(

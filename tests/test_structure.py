@@ -57,7 +57,7 @@ MAY_NOT_IMPORT: dict[str, tuple[str, ...]] = {
 }
 # NumPy is the one runtime dependency; the optional ones load lazily, inside functions.
 RUNTIME_DEPENDENCIES = {"numpy"}
-OPTIONAL_DEPENDENCIES = {"matplotlib", "PIL", "onnx", "optuna", "mpi4py"}
+OPTIONAL_DEPENDENCIES = {"matplotlib", "PIL", "onnx", "gymnasium", "optuna", "mpi4py"}
 
 
 def module_name(path: Path) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 
 import numnet
-from numnet.cli import evaluate, experiment, export, generate, info, predict, train, tune
+from numnet.cli import evaluate, experiment, export, generate, info, predict, rl, train, tune
 
 # Each subcommand is one module with `add_parser(subparsers)`, which returns its parser,
 # and `run(args)`, which returns the exit status. A new one is a module added here.
-COMMANDS = (train, evaluate, predict, generate, export, experiment, tune, info)
+COMMANDS = (train, evaluate, predict, generate, export, experiment, tune, rl, info)
 
 
 def build_parser() -> argparse.ArgumentParser:

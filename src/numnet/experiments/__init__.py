@@ -100,6 +100,10 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
         "numnet.experiments.seq2seq_addition",
         "the book's encoder-decoder learns addition: plain vs reversed input vs peeky decoder",
     ),
+    "reinforcement": (
+        "numnet.experiments.reinforcement",
+        "learning by trial: DQN and REINFORCE balance CartPole, against a random policy",
+    ),
 }
 
 

@@ -82,9 +82,12 @@ def draw(measured: dict, out_dir: Path) -> list[Figure]:
         for col, a in enumerate(outputs):
             ax = axes[row, col]
             ax.hist(a.ravel(), bins=30, range=measured["ranges"][name], color=f"C{row}")
-            ax.set_title(f"{name}: layer {col + 1}", fontsize=8)
-            ax.set_xlabel("activation", fontsize=7)
-        axes[row, 0].set_ylabel("count")
+            if row == 0:
+                ax.set_title(f"layer {col + 1}")
+            if row == len(SETTINGS) - 1:
+                ax.set_xlabel("activation")
+        # The setting names the row, at the size of every other label.
+        axes[row, 0].set_ylabel(f"{name}\ncount")
     caption = (
         "Each row is one initialisation, each column one layer. std 1: sigmoid outputs at "
         "0 and 1 (saturated). std 0.01: all near 0.5 (no diversity). Xavier and He: a "

@@ -143,9 +143,16 @@ def region_grid(predict: Callable[[Any], Any], x: Any, steps: int = 200) -> dict
 
 
 def decision_regions(
-    ax: Any, regions: dict[str, Any], x: Any, y: Any, title: str, size: float = 8
+    ax: Any,
+    regions: dict[str, Any],
+    x: Any,
+    y: Any,
+    title: str,
+    size: float = 8,
+    legend: bool = True,
 ) -> None:
-    """Shade a `region_grid` by predicted class and scatter the data coloured by target."""
+    """Shade a `region_grid` by predicted class and scatter the data coloured by target
+    (with a legend saying so, unless `legend` is False: one legend serves a grid)."""
     import numpy as np
 
     ax.contourf(regions["gx"], regions["gy"], regions["classes"], alpha=0.3, cmap="coolwarm")
@@ -155,4 +162,5 @@ def decision_regions(
         ax.scatter(points[:, 0], points[:, 1], color=colour, s=size, edgecolors="k",
                    linewidths=0.2, label=f"target {value} (shade: predicted {value})")  # fmt: skip
     ax.set(title=title, xlabel="x1", ylabel="x2")
-    ax.legend(fontsize=6, loc="lower right")
+    if legend:
+        ax.legend(fontsize=9, loc="lower right", framealpha=0.9)

@@ -86,7 +86,7 @@ def draw(measured: dict, out_dir: Path) -> list[Figure]:
     )
     for ax, hidden, score in zip(axes[1:], sizes, accuracy, strict=False):
         title = f"{hidden} tanh unit{'s' if hidden > 1 else ''}: {score:.0%}"
-        decision_regions(ax, regions[hidden], x, y, title)
+        decision_regions(ax, regions[hidden], x, y, title, legend=False)
     axes[-1].plot(sizes, accuracy, "o-", label="tanh network")
     axes[-1].axhline(logistic_accuracy, color="grey", linestyle="--", label="logistic regression")
     axes[-1].set(

@@ -81,6 +81,8 @@ def draw(measured: dict, out_dir: Path) -> list[Figure]:
     axes[0].legend()
     for ax, (title, kernel) in zip(axes[1:], measured["kernels"].items(), strict=True):
         image = ax.imshow(kernel, cmap="coolwarm", aspect="auto")
+        ax.set_xticks(range(kernel.shape[1]))
+        ax.set_yticks(range(kernel.shape[0]))  # one row per input: whole-number ticks
         ax.set(
             title=f"hidden weights after training ({title})", xlabel="hidden unit", ylabel="input"
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from numnet import layers, regularizers
 from numnet.models import Sequential
+from numnet.optimizers import Optimizer, schedules
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,18 @@ class ZooEntry:
     batch_size: int = 128
     learning_rate: float | None = None  # tuned for Adam (the default --optimizer); --lr wins
     clipnorm: float | None = None  # each gradient's L2 norm is cut to this (Keras' clipnorm)
+
+    def optimizer(
+        self, optimizer_cls: type[Optimizer], learning_rate: float, steps_per_epoch: int
+    ) -> Optimizer:
+        """`optimizer_cls` at `learning_rate` with this entry's recipe: the rate shrinks by
+        `lr_decay` after every epoch of `steps_per_epoch` steps, `clipnorm` clips."""
+        rate: float | schedules.LearningRateSchedule = learning_rate
+        if self.lr_decay:
+            rate = schedules.ExponentialDecay(
+                learning_rate, steps_per_epoch, self.lr_decay, staircase=True
+            )
+        return optimizer_cls(learning_rate=rate, clipnorm=self.clipnorm)
 
 
 def mlp() -> Sequential:

@@ -30,7 +30,6 @@ from numnet.cli.common import (
 from numnet.layers import Conv2D
 from numnet.models import Model
 from numnet.naming import lookup
-from numnet.optimizers import schedules
 from numnet.visualize import draw_cnn
 
 
@@ -176,11 +175,7 @@ def _optimizer(
     optimizer_cls = lookup("optimizer", name, optimizers.OPTIMIZERS)
     tuned = entry.learning_rate if optimizer_cls is optimizers.Adam else None
     learning_rate = lr or tuned or optimizer_cls().current_learning_rate
-    if entry.lr_decay:
-        learning_rate = schedules.ExponentialDecay(
-            learning_rate, steps, entry.lr_decay, staircase=True
-        )
-    return optimizer_cls(learning_rate=learning_rate, clipnorm=entry.clipnorm)
+    return entry.optimizer(optimizer_cls, learning_rate, steps)
 
 
 def _metrics(

@@ -13,7 +13,7 @@ from typing import Any
 from numnet import layers, regularizers, zoo
 from numnet.models import Sequential
 from numnet.naming import lookup
-from numnet.optimizers import OPTIMIZERS, Optimizer, schedules
+from numnet.optimizers import OPTIMIZERS, Optimizer
 
 
 def searched_mlp(config: dict[str, Any]) -> Sequential:
@@ -35,12 +35,7 @@ def make_optimizer(config: dict[str, Any], entry: zoo.ZooEntry, steps_per_epoch:
     """The drawn optimizer at the drawn learning rate, decayed each epoch and clipped as
     the zoo entry's recipe says (as `numnet train` does)."""
     optimizer_cls = lookup("optimizer", config["optimizer"], OPTIMIZERS)
-    learning_rate: Any = config["learning_rate"]
-    if entry.lr_decay:
-        learning_rate = schedules.ExponentialDecay(
-            learning_rate, steps_per_epoch, entry.lr_decay, staircase=True
-        )
-    return optimizer_cls(learning_rate=learning_rate, clipnorm=entry.clipnorm)
+    return entry.optimizer(optimizer_cls, config["learning_rate"], steps_per_epoch)
 
 
 def build_model(model: str, config: dict[str, Any], train_samples: int) -> Sequential:

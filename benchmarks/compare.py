@@ -2,7 +2,10 @@
 
     NUMNET_DATA=../shared/datasets python benchmarks/compare.py [--repeats 3] [--json out.json]
 
-Workloads (float32, the same thread count for both, the same MNIST data and batch order):
+numnet is timed through `model.fit(..., metrics=["accuracy"], verbose=0)`, the path every
+user takes (one call, each epoch timed by a callback); PyTorch's loop does the same work
+(the running loss and batch accuracy). Workloads (float32, the same thread count for both,
+the same MNIST data and batch order):
   W1  the notes' MLP (784-512-512-10, dropout, L2, batch norm, Adam 1e-3, batch 128):
       seconds per epoch (median of the timed epochs), test accuracy after 4 epochs,
       peak resident memory of the whole training process;
@@ -10,10 +13,12 @@ Workloads (float32, the same thread count for both, the same MNIST data and batc
       seconds per epoch and test accuracy after 1 epoch;
   W3  W1's model predicting the 10,000 test images in batches of 1000: images per second.
   W4  the row-by-row LSTM(128) classifier (28 steps of 28 pixels, Dense 10; Adam 1e-3,
-      batch 128), numnet through `model.fit` against a torch.nn.LSTM loop: seconds per
-      epoch and test accuracy after 1 epoch.
+      batch 128) against a torch.nn.LSTM loop: seconds per epoch and test accuracy after
+      1 epoch.
 Every measurement runs in a fresh child process, numnet and PyTorch alternating, so one
-framework's memory or thread pools never disturb the other. Also measured: the "BLAS
+framework's memory or thread pools never disturb the other. The report gives the median
+and the range over the repeats, the CPU and each framework's BLAS library and kernel
+(threadpoolctl, NumPy's; PyTorch's from its build configuration). Also measured: the "BLAS
 floor" of W1, the time NumPy's float32 matrix products alone take for one epoch. With
 --book, W2 also runs in the style of the book's own code (benchmarks/book_style.py), once
 per repeat, for the "5x faster than the book's approach" target.
@@ -53,7 +58,8 @@ def load_mnist() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 
 def batch_orders(n: int, batch: int, epochs: int, seed: int = 0) -> list[list[np.ndarray]]:
-    """The shuffled batch indices of every epoch, shared by both frameworks."""
+    """The shuffled batch indices of every epoch, shared by both frameworks: the order
+    numnet's `fit(..., seed=seed)` draws (one permutation of the generator per epoch)."""
     rng = np.random.default_rng(seed)
     return [np.array_split(rng.permutation(n), range(batch, n, batch)) for _ in range(epochs)]
 
@@ -66,11 +72,15 @@ def numnet_w1(epochs: int, predict_only: bool = False) -> dict[str, float]:
     numnet.random.seed(0)
     x, y, xt, yt = load_mnist()
     model = zoo.mlp()
-    model.compile(optimizer=optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+    model.compile(
+        optimizer=optimizers.Adam(1e-3),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     if predict_only:
         model.build((784,))
         return {"images_per_s": _throughput(lambda: model.predict(xt, batch_size=1000), len(xt))}
-    return _numnet_epochs(model, x, y, xt, yt, batch=128, epochs=epochs)
+    return _numnet_fit(model, x, y, xt, yt, batch=128, epochs=epochs)
 
 
 def numnet_w2(epochs: int) -> dict[str, float]:
@@ -80,28 +90,41 @@ def numnet_w2(epochs: int) -> dict[str, float]:
     numnet.random.seed(0)
     x, y, xt, yt = load_mnist()
     model = zoo.simple_cnn()
-    model.compile(optimizer=optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
-    shape = (-1, 28, 28, 1)
-    return _numnet_epochs(
-        model, x.reshape(shape), y, xt.reshape(shape), yt, batch=100, epochs=epochs
+    model.compile(
+        optimizer=optimizers.Adam(1e-3),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
     )
+    shape = (-1, 28, 28, 1)
+    return _numnet_fit(model, x.reshape(shape), y, xt.reshape(shape), yt, batch=100, epochs=epochs)
 
 
-def _numnet_epochs(model, x, y, xt, yt, batch: int, epochs: int) -> dict[str, float]:
-    """The steps `fit` takes (train_step: forward, loss, backward, update), timed per epoch."""
-    times = []
-    for order in batch_orders(len(x), batch, epochs):
-        start = time.perf_counter()
-        model.train()
-        for index in order:
-            model.train_step(x[index], y[index])
-        times.append(time.perf_counter() - start)
+def _numnet_fit(model, x, y, xt, yt, batch: int, epochs: int) -> dict[str, float]:
+    """One `model.fit` call, the path every user takes (the accuracy metric on, no
+    progress bar), timed per epoch by a callback; then the test accuracy."""
+    from numnet.models.callbacks import Callback
+
+    class EpochTimer(Callback):
+        def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+            times.append(time.perf_counter() - self.start)
+
+    times: list[float] = []
+    history = model.fit(
+        x, y, batch_size=batch, epochs=epochs, verbose=0, seed=0, callbacks=[EpochTimer()]
+    )
     accuracy = float((model.predict(xt, batch_size=1000).argmax(1) == yt).mean())
-    return {"seconds_per_epoch": statistics.median(times), "accuracy": accuracy}
+    return {
+        "seconds_per_epoch": statistics.median(times),
+        "accuracy": accuracy,
+        "train_accuracy": history.history["accuracy"][-1],
+    }
 
 
 def numnet_w4(epochs: int) -> dict[str, float]:
-    """The LSTM through `fit`, the path users take, one timed call per epoch."""
+    """The row-by-row LSTM classifier (W4)."""
     import numnet
     from numnet import layers, optimizers
 
@@ -111,14 +134,12 @@ def numnet_w4(epochs: int) -> dict[str, float]:
     model = numnet.Sequential(
         [layers.Input((28, 28)), layers.LSTM(128), layers.Dense(10, activation="softmax")]
     )
-    model.compile(optimizer=optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
-    times = []
-    for epoch in range(epochs):
-        start = time.perf_counter()
-        model.fit(x, y, batch_size=128, epochs=1, verbose=0, seed=epoch)
-        times.append(time.perf_counter() - start)
-    accuracy = float((model.predict(xt, batch_size=1000).argmax(1) == yt).mean())
-    return {"seconds_per_epoch": statistics.median(times), "accuracy": accuracy}
+    model.compile(
+        optimizer=optimizers.Adam(1e-3),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return _numnet_fit(model, x, y, xt, yt, batch=128, epochs=epochs)
 
 
 # --- PyTorch --------------------------------------------------------------------------------
@@ -147,22 +168,11 @@ def torch_w1(epochs: int, predict_only: bool = False) -> dict[str, float]:
                 torch.cat([model(xt[i : i + 1000]).softmax(1) for i in range(0, len(xt), 1000)])
 
         return {"images_per_s": _throughput(predict, len(xt))}
-    times = []
-    for order in batch_orders(len(x), 128, epochs):
-        start = time.perf_counter()
-        model.train()
-        for index in order:
-            index = torch.from_numpy(index)
-            loss = nn.functional.cross_entropy(model(x[index]), y[index])
-            loss = loss + 0.001 * (hidden.weight**2).sum()
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        times.append(time.perf_counter() - start)
-    model.eval()
-    with torch.no_grad():
-        accuracy = float((model(xt).argmax(1) == yt).float().mean())
-    return {"seconds_per_epoch": statistics.median(times), "accuracy": accuracy}
+
+    def loss_of(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        return nn.functional.cross_entropy(logits, target) + 0.001 * (hidden.weight**2).sum()
+
+    return _torch_epochs(model, optimizer, x, y, xt, yt, batch=128, epochs=epochs, loss=loss_of)
 
 
 def torch_w2(epochs: int) -> dict[str, float]:
@@ -201,25 +211,43 @@ def torch_w4(epochs: int) -> dict[str, float]:
     return _torch_epochs(model, optimizer, x, y, xt, yt, batch=128, epochs=epochs)
 
 
-def _torch_epochs(model, optimizer, x, y, xt, yt, batch: int, epochs: int) -> dict[str, float]:
-    """A plain PyTorch training loop over the shared batch orders, timed per epoch, and the
-    test accuracy after it (W2 and W4; W1 adds its L2 term in its own loop)."""
+def _torch_epochs(
+    model, optimizer, x, y, xt, yt, batch: int, epochs: int, loss=None
+) -> dict[str, float]:
+    """A plain PyTorch training loop over the shared batch orders, timed per epoch, doing
+    what numnet's `fit` does with the accuracy metric: the running mean of the loss and of
+    the batch accuracy; then the test accuracy after it. `loss` defaults to cross-entropy
+    (W1 adds its L2 term)."""
     import torch
     from torch import nn
 
+    loss = loss or nn.functional.cross_entropy
     times = []
     for order in batch_orders(len(x), batch, epochs):
         start = time.perf_counter()
+        model.train()
+        seen = correct = 0
+        total_loss = 0.0
         for index in order:
             index = torch.from_numpy(index)
-            loss = nn.functional.cross_entropy(model(x[index]), y[index])
+            logits, target = model(x[index]), y[index]
+            value = loss(logits, target)
             optimizer.zero_grad()
-            loss.backward()
+            value.backward()
             optimizer.step()
+            seen += len(index)
+            total_loss += value.item() * len(index)
+            correct += int((logits.argmax(1) == target).sum())
+            logs = {"loss": total_loss / seen, "accuracy": correct / seen}
         times.append(time.perf_counter() - start)
+    model.eval()
     with torch.no_grad():
         accuracy = float((model(xt).argmax(1) == yt).float().mean())
-    return {"seconds_per_epoch": statistics.median(times), "accuracy": accuracy}
+    return {
+        "seconds_per_epoch": statistics.median(times),
+        "accuracy": accuracy,
+        "train_accuracy": logs["accuracy"],
+    }
 
 
 def book_w2(epochs: int) -> dict[str, float]:
@@ -295,7 +323,26 @@ def worker(framework: str, workload: str) -> None:
         torch.set_num_threads(THREADS)
     result = WORKERS[framework, workload]()
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(result))
+    print(json.dumps({**result, "blas": blas_in_use(framework)}))
+
+
+def blas_in_use(framework: str) -> str:
+    """The BLAS library (and kernel) this worker process computed with."""
+    if framework == "torch":
+        import torch
+
+        lines = torch.__config__.show().splitlines()
+        blas = [line.strip(" -") for line in lines if "Math Kernel" in line or "MKL-DNN" in line]
+        capability = [line.strip(" -") for line in lines if "CPU capability" in line]
+        return "; ".join(blas + capability) or "see torch.__config__.show()"
+    from threadpoolctl import threadpool_info
+
+    return "; ".join(
+        f"{pool['internal_api']} {pool['version']} ({pool.get('architecture', '?')}, "
+        f"{pool['num_threads']} threads)"
+        for pool in threadpool_info()
+        if pool["user_api"] == "blas"
+    )
 
 
 def run_child(framework: str, workload: str) -> dict[str, float]:
@@ -352,16 +399,22 @@ def summarise(results: dict, floor: float) -> dict:
         torch_version = torch.__version__
     except ImportError:
         torch_version = "not installed"
-    rows = {}
+    rows, spread, blas = {}, {}, {}
     for workload, by_framework in results.items():
-        row = {}
+        row, ranges = {}, {}
         for framework, runs in by_framework.items():
-            keys = runs[0].keys()
+            blas[framework] = runs[0]["blas"]
+            keys = [k for k in runs[0] if k != "blas"]
             row[framework] = {k: statistics.median(r[k] for r in runs) for k in keys}
-        rows[workload] = row
+            ranges[framework] = {
+                k: [min(r[k] for r in runs), max(r[k] for r in runs)] for k in keys
+            }
+        rows[workload], spread[workload] = row, ranges
     return {
         "date": date.today().isoformat(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {THREADS} threads",
+        "cpu": cpu_model(),
+        "blas": blas,
         "versions": {
             "numnet": numnet.__version__,
             "numpy": np.__version__,
@@ -369,25 +422,54 @@ def summarise(results: dict, floor: float) -> dict:
             "python": platform.python_version(),
         },
         "blas_floor_w1_s_per_epoch": floor,
+        "repeats": len(next(iter(next(iter(results.values())).values()))),
         "workloads": rows,
+        "range_over_repeats": spread,
     }
 
 
+def cpu_model() -> str:
+    """The CPU's model name and its widest vector instructions (Linux), else the platform's."""
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return platform.processor() or "unknown"
+    name = next((line.split(":", 1)[1].strip() for line in info.splitlines()
+                 if line.startswith("model name")), "unknown")  # fmt: skip
+    flags = next((line.split(":", 1)[1].split() for line in info.splitlines()
+                  if line.startswith("flags")), [])  # fmt: skip
+    vector = next((f for f in ("avx512f", "avx2", "avx", "neon") if f in flags), "")
+    return f"{name} ({vector})" if vector else name
+
+
 def print_table(report: dict) -> None:
-    print(f"\n{report['date']}, {report['machine']}, medians; ratio = numnet / PyTorch")
-    print(f"{'measure':<34}{'numnet':>10}{'PyTorch':>10}{'ratio':>8}")
+    print(f"\n{report['date']}, {report['machine']}, {report['cpu']}")
+    for framework, library in report["blas"].items():
+        print(f"  {framework}: {library}")
+    print(f"median [min, max] of {report['repeats']} repeats; ratio = numnet / PyTorch (medians)")
+    print(f"{'measure':<26}{'numnet':>24}{'PyTorch':>24}{'ratio':>8}")
     labels = {
         "seconds_per_epoch": "s/epoch",
         "accuracy": "test accuracy",
+        "train_accuracy": "train accuracy",
         "images_per_s": "images/s",
         "peak_rss_mb": "peak RSS, MB",
     }
     for workload, row in report["workloads"].items():
+        ranges = report["range_over_repeats"][workload]
         for key, label in labels.items():
             if key in row["numnet"]:
-                a, b = row["numnet"][key], row["torch"][key]
-                print(f"{workload + ' ' + label:<34}{a:>10.4g}{b:>10.4g}{a / b:>8.2f}")
-    print(f"{'W1 BLAS floor, s/epoch':<34}{report['blas_floor_w1_s_per_epoch']:>10.3g}")
+                cells = [
+                    f"{row[f][key]:.4g} [{ranges[f][key][0]:.4g}, {ranges[f][key][1]:.4g}]"
+                    for f in ("numnet", "torch")
+                ]
+                ratio = row["numnet"][key] / row["torch"][key]
+                print(f"{workload + ' ' + label:<26}{cells[0]:>24}{cells[1]:>24}{ratio:>8.2f}")
+    floor = report["blas_floor_w1_s_per_epoch"]
+    print(f"{'W1 BLAS floor, s/epoch':<26}{floor:>24.3g}")
+    if "W1" in report["workloads"]:
+        ours = report["workloads"]["W1"]["numnet"]["seconds_per_epoch"]
+        print(f"W1 numnet / BLAS floor: {ours / floor:.2f}")
     book = report["workloads"].get("W2", {}).get("book")
     if book:
         ours, theirs = report["workloads"]["W2"]["numnet"], book["seconds_per_epoch"]

@@ -33,6 +33,8 @@ class Adagrad(Optimizer):
     form.
     """
 
+    elementwise = True
+
     def __init__(
         self,
         learning_rate: LR = 0.001,
@@ -57,6 +59,8 @@ class Adagrad(Optimizer):
 class RMSprop(Optimizer):
     """RMSProp (Tieleman & Hinton 2012): h <- rho * h + (1 - rho) * dW**2,
     W <- W - lr * dW / (sqrt(h) + eps): AdaGrad that forgets old gradients."""
+
+    elementwise = True
 
     def __init__(
         self,
@@ -89,6 +93,8 @@ class Adam(Optimizer):
     v_sum = v / (1 - beta_2), so that adding the gradient needs no multiply; the factors
     move into the scalar step size (the same update, two passes over the weights fewer).
     """
+
+    elementwise = True
 
     def __init__(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,7 +25,17 @@ class Optimizer:
     rescales each gradient whose L2 norm exceeds it down to that norm; `global_clipnorm`
     rescales all gradients together when the norm of all of them, as one vector, exceeds it.
     Clipping makes new arrays: `param.grad` is never changed.
+
+    An optimizer whose `update` treats every element on its own, as all the built-in ones
+    do, sets `elementwise = True`. `step` then hands `update` a large parameter a block of
+    rows at a time (`block_size` elements, with the same rows of the gradient and of the
+    state arrays): the same arithmetic, but each block's parameter, gradient and slots stay
+    in the CPU's cache through all of the update's passes instead of streaming from memory
+    once per pass. One whole-array update is the plain form; tests check the two agree.
     """
+
+    elementwise = False
+    block_size = 1 << 16  # 64 Ki elements: a float32 block of 5 arrays is 1.25 MiB
 
     def __init__(
         self,
@@ -67,9 +78,17 @@ class Optimizer:
         self.iterations += 1
         params = [param for param in params if param.grad is not None]
         grads = self.clip_gradients([param.grad for param in params])
+        jobs = []
         for param, grad in zip(params, grads, strict=True):
             state = self._state.setdefault(id(param), {})
-            self.update(param.data, grad, state, lr)
+            blocks = row_blocks(param.data.shape, self.block_size) if self.elementwise else []
+            if len(blocks) < 2 or not state:  # small, or the first step (it makes the slots)
+                jobs.append((param.data, grad, state, lr))
+            else:
+                jobs += [(param.data[r], grad[r], {k: a[r] for k, a in state.items()}, lr)
+                         for r in blocks]  # fmt: skip
+        for job in jobs:
+            self.update(*job)
 
     def clip_gradients(self, grads: list[np.ndarray]) -> list[np.ndarray]:
         """`grads` after the clipping asked for in the constructor (the same arrays if none)."""
@@ -124,8 +143,19 @@ def check_fraction(name: str, value: float) -> None:
         raise ValueError(f"{name} must be in [0, 1), got {value!r}")
 
 
+def row_blocks(shape: tuple[int, ...], block_size: int) -> list[slice]:
+    """Slices of the first axis of an array of `shape`, each about `block_size` elements
+    (whole rows; none for a 0-d array)."""
+    if not shape or shape[0] == 0:
+        return []
+    row = math.prod(shape[1:])
+    rows = max(1, block_size // max(row, 1))
+    return [slice(start, start + rows) for start in range(0, shape[0], rows)]
+
+
 def slot(state: dict[str, Any], name: str, like: np.ndarray, fill: float = 0.0) -> np.ndarray:
-    """The state array `name`, created as `fill`s shaped like `like` on first use."""
+    """The state array `name`, created as `fill`s shaped like `like` on first use (an
+    elementwise optimizer's state arrays are all shaped like the parameter)."""
     if name not in state:
         state[name] = np.full_like(like, fill)
     return state[name]

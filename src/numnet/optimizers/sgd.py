@@ -31,6 +31,8 @@ class SGD(Optimizer):
     needs dampening=0 (both as in PyTorch).
     """
 
+    elementwise = True
+
     def __init__(
         self,
         learning_rate: float | LearningRateSchedule = 0.01,

@@ -127,3 +127,45 @@ def test_methods_match_numpy():
     np.testing.assert_allclose(numnet.stack([t, t], axis=1).numpy(), np.stack([a, a], 1))
     np.testing.assert_allclose(numnet.where(a > 2, t, -t).numpy(), np.where(a > 2, a, -a))
     assert "tensor(" in repr(t)
+
+
+def test_gradients_never_share_memory():
+    """The walk stores a fresh gradient at a leaf without copying it, but no two tensors'
+    .grad (nor a tensor's .grad and the caller's seed) may be one array: changing one
+    would change the other."""
+    a = numnet.tensor(np.ones(3), requires_grad=True)
+    b = numnet.tensor(np.ones(3), requires_grad=True)
+    c = numnet.tensor(np.ones(3), requires_grad=True)
+    hidden = a + b  # Add passes its gradient through unchanged, to both inputs
+    hidden.retain_grad()
+    y = hidden + c
+    seed = np.arange(3.0)
+    y.backward(seed)
+    grads = [a.grad, b.grad, c.grad, hidden.grad, seed]
+    for i, g in enumerate(grads):
+        for other in grads[i + 1 :]:
+            assert not np.shares_memory(g, other)
+    a.grad += 1
+    np.testing.assert_array_equal(b.grad, seed)
+    leaf = numnet.tensor(np.ones(3), requires_grad=True)
+    leaf.backward(seed)  # a leaf as the root keeps a copy of the seed
+    assert leaf.grad is not seed and not np.shares_memory(leaf.grad, seed)
+
+
+def test_weight_gradient_is_stored_without_a_copy(monkeypatch):
+    """A matrix product's weight gradient is a fresh array: it becomes W.grad as it is."""
+    from numnet.autograd.ops import linalg
+
+    returned = []
+    plain = linalg.Linear.backward
+
+    def spy(self, grad_out):
+        returned.append(plain(self, grad_out))
+        return returned[-1]
+
+    monkeypatch.setattr(linalg.Linear, "backward", spy)
+    x = numnet.tensor(np.ones((4, 3)))
+    W = numnet.tensor(np.ones((3, 2)), requires_grad=True)
+    F.linear(x, W).sum().backward()
+    np.testing.assert_array_equal(W.grad, np.full((3, 2), 4.0))
+    assert W.grad is returned[0][1]

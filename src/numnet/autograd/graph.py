@@ -70,6 +70,24 @@ def _seed(root: Tensor, grad: Any) -> np.ndarray:
     return seed
 
 
+def _keep(grad: np.ndarray, old: np.ndarray | None, leaf: bool, stored: set[int]) -> np.ndarray:
+    """The array a tensor's `.grad` becomes: the sum with what it held, or `grad` itself.
+
+    A tensor's `.grad` must never share memory with another's (or with the caller's
+    `grad`), or changing one would change the other. So `grad` is copied when it is a view,
+    was stored already, or belongs to a tensor that keeps its gradient (`retain_grad`):
+    its consumers may still read it. A fresh array reaching a leaf (a weight's gradient
+    from a matrix product, say) is nobody else's and is stored as it is: no copy of every
+    weight's gradient at every step.
+    """
+    if old is not None:
+        return old + grad
+    if not leaf or grad.base is not None or id(grad) in stored:
+        grad = grad.copy()
+    stored.add(id(grad))
+    return grad
+
+
 def backward(root: Tensor, grad: Any = None) -> None:
     """Propagate `grad` (d loss / d root) to every leaf of root's graph that requires grad.
 
@@ -77,15 +95,16 @@ def backward(root: Tensor, grad: Any = None) -> None:
     gradient with respect to itself is 1. Leaves accumulate into `.grad`; intermediate
     tensors keep theirs only after `retain_grad()`.
     """
-    grads: dict[int, np.ndarray] = {id(root): _seed(root, grad)}
+    seed = _seed(root, grad)
+    grads: dict[int, np.ndarray] = {id(root): seed}
+    stored: set[int] = {id(seed)}  # arrays a tensor's .grad may not share: copy those
     for node in topological_order(root):
         grad_node = grads.pop(id(node), None)
         if grad_node is None:
             continue
         fn = node.creator
         if fn is None or node.retains_grad:
-            # Never keep a view of another tensor's gradient: copy on first store.
-            node.grad = grad_node.copy() if node.grad is None else node.grad + grad_node
+            node.grad = _keep(grad_node, node.grad, fn is None, stored)
         if fn is None:
             continue
         for tensor, grad_input in zip(fn.inputs, fn.backward(grad_node), strict=True):

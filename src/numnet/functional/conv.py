@@ -36,9 +36,10 @@ from numnet.functional.window import (
 
 
 def single_channel_columns(
-    x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], p: Pads
+    x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], p: Pads, ones: bool = False
 ) -> np.ndarray:
-    """im2col's matrix, transposed, for a one-channel input: (kh * kw, N * OH * OW).
+    """im2col's matrix, transposed, for a one-channel input: (kh * kw, N * OH * OW), with
+    a last row of ones when `ones` (the bias trick: see `Conv2D`).
 
     Built one kernel offset at a time (kh * kw plain copies of whole shifted images), which
     is several times faster than gathering windows of a single channel.
@@ -46,11 +47,26 @@ def single_channel_columns(
     (kh, kw), (sh, sw) = kernel, stride
     oh, ow = output_shape(x.shape, kernel, stride, p)
     images = pad_nchw(x, p)[:, 0]
-    columns = get_array_module(x).empty((kh, kw, x.shape[0], oh, ow), dtype=x.dtype)
+    xp = get_array_module(x)
+    columns = xp.empty((kh * kw + ones, x.shape[0], oh, ow), dtype=x.dtype)
     for i in range(kh):
         for j in range(kw):
-            columns[i, j] = images[:, i : i + sh * oh : sh, j : j + sw * ow : sw]
-    return columns.reshape(kh * kw, -1)
+            columns[i * kw + j] = images[:, i : i + sh * oh : sh, j : j + sw * ow : sw]
+    if ones:
+        columns[-1] = 1
+    return columns.reshape(len(columns), -1)
+
+
+def window_columns(view: np.ndarray, ones: bool = False) -> np.ndarray:
+    """im2col's matrix with (kh, kw, C)-ordered columns, (N * OH * OW, kh * kw * C), from
+    the (N, C, OH, OW, kh, kw) windows `view`, and a last column of ones when `ones`."""
+    n, c, oh, ow, kh, kw = view.shape
+    size = kh * kw * c
+    col = get_array_module(view).empty((n * oh * ow, size + ones), dtype=view.dtype)
+    col[:, :size].reshape(n, oh, ow, kh, kw, c)[...] = view.transpose(0, 2, 3, 4, 5, 1)
+    if ones:
+        col[:, size] = 1
+    return col
 
 
 def im2col(x: Any, kh: int, kw: int, stride: Pair = 1, pad: Padding = 0) -> np.ndarray:
@@ -89,7 +105,10 @@ class Conv2D(Function):
     dx = col2im(g_col @ W_col).
 
     Internally the columns are ordered (kh, kw, C) rather than im2col's (C, kh, kw), so
-    that channels are the innermost, contiguous run for channels-last data.
+    that channels are the innermost, contiguous run for channels-last data. With a bias,
+    col gets a last column of ones and W_col the bias as its last column (the "bias
+    trick"): [col 1] @ [W_col b].T is col @ W_col.T + b in one product, and
+    [col 1].T @ g_col gives dW and db together, without two more passes over the output.
     """
 
     def __init__(self, stride: Pair = 1, pad: Padding = 0) -> None:
@@ -100,34 +119,35 @@ class Conv2D(Function):
         check_window(x.shape, (kh, kw), self.pads, "conv2d")
         if x.shape[1] != c:
             raise ValueError(f"conv2d: input has {x.shape[1]} channels but the kernels expect {c}")
+        with_bias = b is not None
         if c == 1:
-            self.col = single_channel_columns(x, (kh, kw), self.stride, self.pads).T
+            self.col = single_channel_columns(x, (kh, kw), self.stride, self.pads, with_bias).T
             n, oh, ow = x.shape[0], *output_shape(x.shape, (kh, kw), self.stride, self.pads)
         else:
             view = windows(x, (kh, kw), self.stride, self.pads)
             n, _, oh, ow = view.shape[:4]
-            self.col = view.transpose(0, 2, 3, 4, 5, 1).reshape(n * oh * ow, kh * kw * c)
+            self.col = window_columns(view, with_bias)
         self.W_col = W.transpose(0, 2, 3, 1).reshape(f, -1)
         self.W_shape, self.x_shape = W.shape, x.shape
         self.channels_last = is_channels_last(x)
-        out = self.col @ self.W_col.T
-        if b is not None:
-            out += b
+        xp = get_array_module(x)
+        weights = xp.concatenate([self.W_col, b[:, None]], axis=1) if with_bias else self.W_col
+        out = self.col @ weights.T
         return out.reshape(n, oh, ow, f).transpose(0, 3, 1, 2)
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray | None, ...]:
         f, c, kh, kw = self.W_shape
         g = grad_out.transpose(0, 2, 3, 1).reshape(-1, f)
         need_x, need_w = self.needs_input_grad[:2]
+        with_bias = len(self.needs_input_grad) == 3
         grad_x = self._grad_input(g @ self.W_col) if need_x else None
-        grad_w = None
-        if need_w:
-            grad_w = (g.T @ self.col).reshape(f, kh, kw, c).transpose(0, 3, 1, 2)
-        if len(self.needs_input_grad) == 2:
-            return grad_x, grad_w
-        # db sums g's long columns; as a matrix-vector product BLAS does it several times
-        # faster than a reduction over g's short rows.
-        return grad_x, grad_w, get_array_module(g).ones(len(g), dtype=g.dtype) @ g
+        grad_w = grad_b = None
+        if need_w or (with_bias and self.needs_input_grad[2]):
+            # (kh * kw * C [+ 1], F): dW's rows, then db's when col has its ones column
+            grad_wb = self.col.T @ g
+            grad_w = grad_wb[: kh * kw * c].T.reshape(f, kh, kw, c).transpose(0, 3, 1, 2)
+            grad_b = grad_wb[-1] if with_bias else None
+        return (grad_x, grad_w) if not with_bias else (grad_x, grad_w, grad_b)
 
     def _grad_input(self, dcol: np.ndarray) -> np.ndarray:
         """col2im for (kh, kw, C)-ordered columns, summing overlapping windows."""

@@ -133,14 +133,15 @@ class MaxPool2D(_Pool2D):
         xp = get_array_module(grad_out)
         grad_tiles = xp.empty(self.tiles.shape, dtype=self.dtype)  # the tiles cover it all
         g = self._memory_order(grad_out)
-        taken = None
+        taken = None  # the windows whose maximum has had its gradient
         for i in range(self.kernel[0]):
             for j in range(self.kernel[1]):
                 hit = self._tile(self.tiles, i, j) == self.best
                 if taken is None:
-                    taken = hit.copy()
+                    taken = hit
                 else:
-                    hit &= ~taken  # only the first maximum of a window gets the gradient
+                    # only the first maximum of a window gets the gradient: hit and not taken
+                    xp.greater(hit, taken, out=hit)
                     taken |= hit
                 xp.multiply(g, hit, out=self._tile(grad_tiles, i, j))
         n, c, h, w = self.x_shape

@@ -78,10 +78,14 @@ def draw(measured: dict, out_dir: Path) -> list[Figure]:
         right.plot(x, measured["derivatives"][name], style, label=name)
     left.set(title="activations f(x)", xlabel="x", ylabel="f(x)", ylim=(-1.5, 3))
     right.set(title="derivatives f'(x): what backprop multiplies by", xlabel="x", ylabel="f'(x)")
-    right.axhline(0.25, color="grey", linestyle=":", label="1/4: sigmoid's maximum")
+    right.axhline(0.25, color="grey", linestyle=":")
+    right.annotate(
+        "1/4: sigmoid's maximum", xy=(3.5, 0.25), xytext=(5, 0.45), ha="right", fontsize=9,
+        color="dimgrey", arrowprops={"arrowstyle": "->", "color": "dimgrey"},
+    )  # fmt: skip
     for ax in (left, right):
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+    left.legend(fontsize=9, loc="upper left")  # one legend: the colours are the same right
     caption = (
         "Left: the activations. Right: their derivatives; sigmoid's never exceeds 1/4 "
         "(dotted line), so each sigmoid layer shrinks the gradient at least fourfold, "

@@ -209,8 +209,11 @@ def test_damage_in_the_record_names_the_field(tmp_path, change, field):
 
 def test_damage_in_the_arrays_names_the_field(tmp_path):
     record, weights = saved_members(tiny_model())
-    path = write_model_file(tmp_path / "shape.npz", record, [weights[0][:5], weights[1]])
+    path = write_model_file(tmp_path / "shape.npz", record, [weights[0].T, weights[1]])
     with pytest.raises(ModelFileError, match="field weights do not fit"):
+        load_model(path)
+    path = write_model_file(tmp_path / "cut.npz", record, [weights[0][:5], weights[1]])
+    with pytest.raises(ModelFileError, match=r"layers\[0\]: .* 7850 weight values, but the file"):
         load_model(path)
     path = write_model_file(tmp_path / "missing.npz", record, weights)
     data = path.read_bytes().replace(b"weight_0000", b"weight_0009")

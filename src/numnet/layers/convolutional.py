@@ -44,6 +44,37 @@ def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
     return total // 2, total - total // 2
 
 
+def window_output_shape(
+    input_shape: tuple[int | None, ...],
+    data_format: str,
+    window: tuple[int, int],
+    strides: tuple[int, int],
+    padding: str,
+    channels: int | None,
+) -> tuple[int | None, ...]:
+    """The output shape of a window slid over an image batch (convolution or pooling):
+    ceil(H / stride) positions for 'same', (H - window) // stride + 1 for 'valid'."""
+    if data_format == "channels_last":
+        n, height, width, _ = input_shape
+    else:
+        n, _, height, width = input_shape
+    lengths: list[int | None] = []
+    for size, length, stride in zip((height, width), window, strides, strict=True):
+        if size is None:
+            lengths.append(None)
+        elif padding == "same":
+            lengths.append(-(-size // stride))
+        elif size >= length:
+            lengths.append((size - length) // stride + 1)
+        else:
+            raise ValueError(
+                f"a {height}x{width} image is smaller than the {window[0]}x{window[1]} window"
+            )
+    if data_format == "channels_last":
+        return (n, *lengths, channels)
+    return (n, channels, *lengths)
+
+
 class Conv2D(Layer):
     """activation(conv2d(x, kernel) + bias) with `filters` kernels of kernel_size."""
 
@@ -89,6 +120,22 @@ class Conv2D(Layer):
             self.add_weight("bias", (self.filters,), self.bias_initializer)
             if self.use_bias
             else None
+        )
+
+    def weight_shapes(self, input_shape: tuple[int, ...]) -> list[tuple[int, ...]]:
+        self._check_rank(input_shape)
+        kernel = (self.filters, self._channels(input_shape), *self.kernel_size)
+        return [kernel, (self.filters,)] if self.use_bias else [kernel]
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        self._check_rank(input_shape)
+        return window_output_shape(
+            input_shape,
+            self.data_format,
+            self.kernel_size,
+            self.strides,
+            self.padding,
+            self.filters,
         )
 
     def _check_rank(self, shape: tuple[int, ...]) -> None:

@@ -129,6 +129,11 @@ class Conv2DTranspose(Layer):
                 "bias", (self.filters,), self.bias_initializer, self.bias_regularizer
             )
 
+    def weight_shapes(self, input_shape: tuple[int, ...]) -> list[tuple[int, ...]]:
+        self._check_rank(input_shape)
+        kernel = (*self.kernel_size, self.filters, self._channels(input_shape))
+        return [kernel, (self.filters,)] if self.use_bias else [kernel]
+
     def _axes(self, spatial: Any) -> list[tuple[Any, int, int, str, int | None]]:
         """Per spatial axis, the arguments of keras_transpose_padding / _length."""
         output_padding = self.output_padding or (None, None)

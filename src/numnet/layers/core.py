@@ -46,6 +46,10 @@ class Dense(Layer):
                 "bias", (self.units,), self.bias_initializer, self.bias_regularizer
             )
 
+    def weight_shapes(self, input_shape: tuple[int, ...]) -> list[tuple[int, ...]]:
+        kernel = (input_shape[-1], self.units)
+        return [kernel, (self.units,)] if self.use_bias else [kernel]
+
     def call(self, x: Tensor) -> Tensor:
         check_features(self, x, self.kernel.shape[0])
         y = F.linear(x, self.kernel, self.bias)

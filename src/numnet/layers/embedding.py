@@ -62,6 +62,9 @@ class Embedding(Layer):
             self.embeddings_regularizer,
         )
 
+    def weight_shapes(self, input_shape: tuple[int, ...]) -> list[tuple[int, ...]]:
+        return [(self.input_dim, self.output_dim)]
+
     def call(self, ids: Tensor) -> Tensor:
         owner = f"Embedding layer {self.name!r}"
         out = F.embedding(check_ids(ids, self.input_dim, owner), self.embeddings)

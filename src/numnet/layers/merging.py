@@ -64,6 +64,10 @@ class _Merge(Layer):
     def compute_output_shape(self, input_shape: Any) -> Shape:
         return self._output_shape(self._input_shapes(input_shape))
 
+    def weight_shapes(self, input_shape: Any) -> list[tuple[int, ...]]:
+        self.compute_output_shape(input_shape)
+        return []
+
     def call(self, inputs: Sequence[Tensor]) -> Tensor:
         self.compute_output_shape(inputs)
         return self._merge(list(inputs))

@@ -31,6 +31,9 @@ class BatchNormalization(Layer):
         self.moving_mean = self.add_weight("moving_mean", features, "zeros", trainable=False)
         self.moving_variance = self.add_weight("moving_variance", features, "ones", trainable=False)
 
+    def weight_shapes(self, input_shape: tuple[int, ...]) -> list[tuple[int, ...]]:
+        return [(input_shape[self.axis],)] * 4  # gamma, beta, moving mean and variance
+
     def call(self, x: Tensor) -> Tensor:
         if self.axis == -1:
             check_features(self, x, self.gamma.shape[0])

@@ -8,7 +8,13 @@ from numnet import functional as F
 from numnet.autograd.tensor import Tensor
 from numnet.functional.window import pair
 from numnet.layers.base import Layer
-from numnet.layers.convolutional import check_data_format, from_nchw, same_padding, to_nchw
+from numnet.layers.convolutional import (
+    check_data_format,
+    from_nchw,
+    same_padding,
+    to_nchw,
+    window_output_shape,
+)
 
 
 class _Pooling2D(Layer):
@@ -51,6 +57,17 @@ class _Pooling2D(Layer):
                 f"than its {kh}x{kw} window (input shape {x.shape})"
             )
         return from_nchw(type(self).op(nchw, self.pool_size, self.strides, pad), self.data_format)
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        if len(input_shape) != 4:
+            raise ValueError(
+                f"{type(self).__name__} layer {self.name!r} expects image batches, "
+                f"got shape {input_shape}"
+            )
+        channels = input_shape[-1] if self.data_format == "channels_last" else input_shape[1]
+        return window_output_shape(
+            input_shape, self.data_format, self.pool_size, self.strides, self.padding, channels
+        )
 
     def get_config(self) -> dict[str, Any]:
         return {

@@ -121,6 +121,13 @@ class RecurrentBase(Layer):
                 "bias", self.bias_shape(), self.initial_bias(), self.bias_regularizer
             )
 
+    def weight_shapes(self, input_shape: Any) -> list[tuple[int, ...]]:
+        shape = input_shape[0] if isinstance(input_shape, list) else input_shape
+        self.check_sequences(tuple(shape))
+        width = self.gates * self.units
+        shapes = [(shape[-1], width), (self.units, width)]
+        return [*shapes, self.bias_shape()] if self.use_bias else shapes
+
     def bias_shape(self) -> tuple[int, ...]:
         """Shape of `bias`: one entry per gate unit."""
         return (self.gates * self.units,)

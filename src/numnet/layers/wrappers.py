@@ -189,6 +189,13 @@ class Bidirectional(InitialStateCall, Layer):
             return outputs if self.merge_mode is None else output
         return [*outputs, *states, *states]
 
+    def weight_shapes(self, input_shape: Any) -> list[tuple[int, ...]]:
+        sequences = input_shape[0] if isinstance(input_shape, list) else input_shape
+        return [
+            *self.forward_layer.weight_shapes(sequences),
+            *self.backward_layer.weight_shapes(sequences),
+        ]
+
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
@@ -234,11 +241,17 @@ class TimeDistributed(Layer):
             )
         return with_mask(F.reshape(y, (n, steps, *y.shape[1:])), mask_of(x))
 
-    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+    def _folded(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        """The shape the wrapped layer sees: (N * T, ...)."""
         n, steps, *sample = input_shape
-        folded = None if n is None or steps is None else n * steps
-        inner = self.layer.compute_output_shape((folded, *sample))
-        return (n, steps, *inner[1:])
+        return (None if n is None or steps is None else n * steps, *sample)
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        inner = self.layer.compute_output_shape(self._folded(input_shape))
+        return (*input_shape[:2], *inner[1:])
+
+    def weight_shapes(self, input_shape: tuple[int, ...]) -> list[tuple[int, ...]]:
+        return self.layer.weight_shapes(self._folded(input_shape))
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "layer": serialize_layer(self.layer)}

@@ -2,7 +2,8 @@
 
 The order matters: the arrays are read with their headers checked (nothing unpickled,
 nothing larger than the file allocated), the architecture record is checked, its
-declared sizes are held against the stored arrays, and only then is anything built.
+declared sizes, and what building would make of them, are held against the stored
+arrays (worked out from shapes, allocating nothing), and only then is anything built.
 Whatever still goes wrong while building, setting the weights or compiling becomes a
 `ModelFileError` naming the file and the field to blame.
 """
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from numnet.models import saving
+from numnet.models.build_plan import check_build
 from numnet.models.file_checks import check_declared_sizes, layer_fields
 from numnet.models.model import Model
 from numnet.models.sequential import Sequential
@@ -41,6 +43,7 @@ def load_model(
         raise saving.ModelFileError(f"{path}: cannot rebuild a model of class {class_name!r}")
     config = architecture["config"]
     check_declared_sizes(config, weights, path, custom_objects)
+    check_build(class_name, config, weights, path, custom_objects)
     model = _build(path, MODEL_CLASSES[class_name], config, custom_objects)
     try:
         model.set_weights(weights)

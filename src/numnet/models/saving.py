@@ -20,6 +20,7 @@ import numpy as np
 from numnet import losses, nest, optimizers
 from numnet.models import serialization
 from numnet.models.archive import ModelFileError, read_arrays
+from numnet.models.build_plan import check_model_build
 from numnet.models.file_checks import check_declared_sizes, check_record
 from numnet.version import __version__
 
@@ -163,6 +164,7 @@ def load_weights(model: Model, path: str | Path, allow_nonfinite: bool = False) 
     shape = architecture["config"].get("input_shape") if architecture else None
     if not model.weights and shape:
         check_declared_sizes({"input_shape": shape}, weights, Path(path))
+        check_model_build(model, shape, weights, Path(path))
         try:
             model.build(tuple(shape))
         except Exception as error:  # a saved shape this model cannot take, whatever it is

@@ -1,6 +1,7 @@
-"""Downloads against a misbehaving local server (127.0.0.1, never the network): every way a
-mirror can fail moves on to the next, all failing is one DownloadError saying what each
-did, and no partial file is ever left behind."""
+"""Downloads against a misbehaving local server (127.0.0.1, never the network) or a fake
+opener on a fake clock: every way a mirror can fail moves on to the next, the mirrors
+share one deadline per file, all failing is one DownloadError saying what each did, and
+no partial file is ever left behind."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import http.server
 import io
 import threading
 import time
+import urllib.error
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 
@@ -76,13 +79,16 @@ class MisbehavingMirror(http.server.BaseHTTPRequestHandler):
         time.sleep(3)  # the client's stall timeout is far shorter
         self.close_connection = True
 
-    def serve_trickle(self) -> None:
-        self._headers()
+    def serve_trickle(self, length: int | None = len(BODY)) -> None:
+        self._headers(length)
         for byte in BODY[:300]:  # a byte every 20 ms: 30 minutes for the whole body
             self.wfile.write(bytes([byte]))
             self.wfile.flush()
             time.sleep(0.02)
         self.close_connection = True
+
+    def serve_trickle_unsized(self) -> None:
+        self.serve_trickle(length=None)  # no Content-Length: the pace predicts nothing
 
 
 @pytest.fixture(scope="module")
@@ -108,9 +114,9 @@ FAILURES = {
 }
 
 
-def quick_fetch(mirrors: list[str], target) -> object:
+def quick_fetch(mirrors: list[str], target, deadline: float = 2.0) -> object:
     return fetch(
-        "f.bin", mirrors, MD5, target, show_progress=False, deadline=1.0, stall_timeout=0.5
+        "f.bin", mirrors, MD5, target, show_progress=False, deadline=deadline, stall_timeout=0.5
     )
 
 
@@ -126,13 +132,88 @@ def test_all_mirrors_failing_is_one_error_saying_what_each_did(server, tmp_path)
     start = time.monotonic()
     with pytest.raises(DownloadError) as info:
         quick_fetch(mirrors, tmp_path)
-    assert time.monotonic() - start < 15  # stalls and trickles end at their deadlines
+    assert time.monotonic() - start < 15  # a stall ends at its timeout, a trickle at its pace
     lines = str(info.value).splitlines()
     assert lines[0] == "could not download f.bin:"
     for mirror, (behaviour, says) in zip(mirrors, FAILURES.items(), strict=True):
         line = next(line for line in lines if f"{mirror}f.bin" in line)
         assert says in line, f"{behaviour}: {line}"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_slow_mirrors_share_one_deadline(server, tmp_path):
+    """Mirrors that trickle without saying the file's size: with a deadline for each,
+    three of them would take three deadlines; the first spends the file's one deadline,
+    and the others (a good one too) are reported as not tried."""
+    mirrors = [f"{server}/trickle_unsized/", f"{server}/trickle_unsized/", f"{server}/ok/"]
+    start = time.monotonic()
+    with pytest.raises(DownloadError) as info:
+        quick_fetch(mirrors, tmp_path, deadline=0.8)
+    assert time.monotonic() - start < 1.5
+    lines = str(info.value).splitlines()
+    assert lines[1].startswith(f"  {mirrors[0]}f.bin: too slow")
+    assert lines[2:] == [
+        f"  {mirror}f.bin: not tried (the 0.8 s deadline was spent)" for mirror in mirrors[1:]
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
+class FakeClock:
+    """time.monotonic for the download module, moved on only by the fake mirrors."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.now = 0.0
+        monkeypatch.setattr(download, "time", SimpleNamespace(monotonic=lambda: self.now))
+
+
+def test_the_time_left_cuts_the_next_mirrors_timeout(monkeypatch, tmp_path):
+    clock = FakeClock(monkeypatch)
+    timeouts = []
+
+    def slow_refusal(url: str, timeout: float):
+        timeouts.append(timeout)
+        clock.now += 0.7
+        raise urllib.error.URLError("refused")
+
+    monkeypatch.setattr(download, "_default_opener", slow_refusal)
+    with pytest.raises(DownloadError) as info:
+        quick_fetch(["a/", "b/", "c/"], tmp_path, deadline=1.0)
+    assert timeouts == [0.5, pytest.approx(0.3)]  # the stall timeout, then the time left
+    assert str(info.value).splitlines()[1:] == [
+        "  a/f.bin: cannot connect (refused)",
+        "  b/f.bin: cannot connect (refused)",
+        "  c/f.bin: not tried (the 1 s deadline was spent)",
+    ]
+
+
+class Paced(io.BytesIO):
+    """A response of BODY delivering 1 KiB per `seconds` of the fake clock."""
+
+    def __init__(self, clock: FakeClock, seconds: float) -> None:
+        super().__init__(BODY)
+        self.clock, self.seconds = clock, seconds
+        self.headers = {"Content-Length": str(len(BODY))}
+
+    def read1(self, size: int = -1) -> bytes:
+        self.clock.now += self.seconds
+        return self.read(1024)
+
+
+def test_a_mirror_too_slow_for_the_deadline_is_left_in_time_for_the_next(monkeypatch, tmp_path):
+    """At 1 KiB per 0.1 s the 100 KiB file would take 10 s of the 5 s deadline: the
+    mirror is left once its pace has shown that for the stall timeout (0.5 s)."""
+    clock = FakeClock(monkeypatch)
+    opened = []
+
+    def opener(url: str) -> Paced:
+        opened.append((url, clock.now))
+        return Paced(clock, 0.1 if url.startswith("slow/") else 0.001)
+
+    path = fetch(
+        "f.bin", ["slow/", "fast/"], MD5, tmp_path, opener, False, deadline=5.0, stall_timeout=0.5
+    )
+    assert path.read_bytes() == BODY
+    assert opened == [("slow/f.bin", 0.0), ("fast/f.bin", pytest.approx(0.6))]
 
 
 def test_an_unreachable_mirror_is_reported(tmp_path):

@@ -129,6 +129,37 @@ def test_fast_and_step_paths_agree_with_rates_zero(kind, go_backwards):
         np.testing.assert_allclose(step, fast, atol=1e-10)
 
 
+@pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.parametrize("go_backwards", [False, True])
+def test_fast_and_step_paths_agree_in_float32(kind, go_backwards):
+    """As above at a larger size in float32, the dtype training runs in: the op's fast
+    forms (time-major caches, in-place gates, per-step sums) give the step loop's numbers
+    to float32 precision, and no array is silently promoted to float64."""
+    n, steps, features, units = 32, 12, 7, 16
+    layer = KINDS[kind](units, return_sequences=True, go_backwards=go_backwards)
+    layer(sequences(n, steps, features, dtype=np.float32))
+    rng = np.random.default_rng(3)
+    grad_out = rng.normal(size=(n, steps, units)).astype(np.float32)
+    initial = [rng.normal(size=(n, units)).astype(np.float32) for _ in layer.state_names]
+    results = []
+    for path in ("fast", "step"):
+        x = numnet.tensor(sequences(n, steps, features, dtype=np.float32), requires_grad=True)
+        states = [numnet.tensor(s, requires_grad=True) for s in initial]
+        for w in layer.weights:
+            w.grad = None
+        if path == "fast":
+            hs, _ = layer.run_sequence(x, states)
+        else:
+            hs, _ = layer.run_steps(x, states, None, None)
+        (hs * grad_out).sum().backward()
+        results.append(
+            [hs.data, x.grad, *(s.grad for s in states), *(w.grad for w in layer.weights)]
+        )
+    for fast, step in zip(*results, strict=True):
+        assert fast.dtype == np.float32
+        np.testing.assert_allclose(fast, step, rtol=1e-4, atol=1e-4 * np.abs(step).max())
+
+
 def test_go_backwards_reads_the_reversed_sequence_and_keeps_processing_order():
     x = sequences()
     forward = layers.LSTM(3, return_sequences=True)

@@ -18,7 +18,10 @@ import numpy as np
 from numnet.autograd.tensor import Tensor, apply
 from numnet.backend import get_array_module
 from numnet.functional.recurrent import (
+    InputGrads,
     Recurrent,
+    contiguous_t,
+    gate_blocks,
     previous,
     recurrent_inputs,
     sigmoid,
@@ -57,43 +60,48 @@ class TimeGRU(Recurrent):
     ) -> np.ndarray:
         xp = get_array_module(x)
         self.check(x, kernel, recurrent_kernel, (h0,), bias)
-        x_proj = self.project_inputs(x, kernel, None if bias is None else bias[0])
+        self.acts = self.project_inputs(x, kernel, None if bias is None else bias[0])
         b_rec = 0 if bias is None else bias[1]
         n, steps, units = x.shape[0], x.shape[1], h0.shape[1]
-        hs = xp.empty((n, steps, units), dtype=x_proj.dtype)
-        self.acts = xp.empty((n, steps, 4 * units), dtype=x_proj.dtype)  # z, r, hh, m_h
+        hs = xp.empty((n, steps, units), dtype=self.acts.dtype)
+        self.m_hs = xp.empty((steps, n, units), dtype=self.acts.dtype)  # m_h of every step
         h = h0
         for t in range(steps):
-            x_z, x_r, x_h = xp.split(x_proj[:, t], 3, axis=-1)
-            m_z, m_r, m_h = xp.split(h @ recurrent_kernel + b_rec, 3, axis=-1)
-            z, r = sigmoid(x_z + m_z), sigmoid(x_r + m_r)
-            hh = xp.tanh(x_h + r * m_h)
-            h = z * h + (1 - z) * hh
-            hs[:, t] = h
-            self.acts[:, t] = xp.concatenate((z, r, hh, m_h), axis=-1)
+            x_z, x_r, x_h = gate_blocks(self.acts[t], 3)
+            m_z, m_r, m_h = gate_blocks(h @ recurrent_kernel + b_rec, 3)
+            # The gates z, r, hh overwrite x_z, x_r, x_h, which are not needed again.
+            z = sigmoid(x_z + m_z, out=x_z)
+            r = sigmoid(x_r + m_r, out=x_r)
+            hh = xp.tanh(x_h + r * m_h, out=x_h)
+            hs[:, t] = z * h + (1 - z) * hh
+            h, self.m_hs[t] = hs[:, t], m_h
         self.h0, self.recurrent_kernel, self.hs = h0, recurrent_kernel, hs
         return hs
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray | None, ...]:
         xp = get_array_module(grad_out)
-        w_h = self.recurrent_kernel
-        grad_a = xp.empty((*self.hs.shape[:2], w_h.shape[1]), dtype=self.hs.dtype)
-        grad_w_h = xp.zeros_like(w_h)
-        grad_b_rec = xp.zeros(w_h.shape[1], dtype=w_h.dtype)
+        units = self.h0.shape[1]
+        w_h_t = contiguous_t(self.recurrent_kernel)
+        grad_w_h = xp.zeros(self.recurrent_kernel.shape, dtype=self.acts.dtype)
+        grad_b_rec = xp.zeros(self.recurrent_kernel.shape[1], dtype=self.acts.dtype)
+        inputs = InputGrads(self, self.acts.dtype)
+        grad_a, grad_m = xp.empty_like(self.acts[0]), xp.empty_like(self.acts[0])
+        da_z, da_r, da_h = gate_blocks(grad_a, 3)
+        dm_zr, dm_h = grad_m[:, : 2 * units], grad_m[:, 2 * units :]
         dh_next = xp.zeros_like(self.h0)
-        for t in reversed(range(self.hs.shape[1])):
-            z, r, hh, m_h = xp.split(self.acts[:, t], 4, axis=-1)
+        for t in reversed(range(self.acts.shape[0])):
+            z, r, hh = gate_blocks(self.acts[t], 3)
             h_prev = previous(self.hs, self.h0, t)
             dh = grad_out[:, t] + dh_next
-            da_h = dh * (1 - z) * (1 - hh * hh)
-            da_z = dh * (h_prev - hh) * z * (1 - z)
-            da_r = da_h * m_h * r * (1 - r)
-            dm = xp.concatenate((da_z, da_r, da_h * r), axis=-1)
-            grad_w_h += h_prev.T @ dm
-            grad_b_rec += dm.sum(axis=0)
-            dh_next = dh * z + dm @ w_h.T
-            grad_a[:, t] = xp.concatenate((da_z, da_r, da_h), axis=-1)
-        grad_x, grad_kernel, grad_b_in = self.input_grads(grad_a)
+            da_h[...] = dh * (1 - z) * (1 - hh * hh)
+            da_z[...] = dh * (h_prev - hh) * z * (1 - z)
+            da_r[...] = da_h * self.m_hs[t] * r * (1 - r)
+            dm_zr[...], dm_h[...] = grad_a[:, : 2 * units], da_h * r
+            grad_w_h += h_prev.T @ grad_m
+            grad_b_rec += grad_m.sum(axis=0)
+            inputs.add(t, grad_a)
+            dh_next = dh * z + grad_m @ w_h_t
+        grad_x, grad_kernel, grad_b_in = inputs.result()
         grad_bias = xp.stack((grad_b_in, grad_b_rec))
         return self.one_per_input(grad_x, dh_next, grad_kernel, grad_w_h, grad_bias)
 
@@ -126,44 +134,45 @@ class TimeGRUResetBefore(Recurrent):
     ) -> np.ndarray:
         xp = get_array_module(x)
         self.check(x, kernel, recurrent_kernel, (h0,), bias)
-        x_proj = self.project_inputs(x, kernel, bias)
+        self.acts = self.project_inputs(x, kernel, bias)  # becomes z, r, hh step by step
         n, steps, units = x.shape[0], x.shape[1], h0.shape[1]
         w_zr, w_hh = recurrent_kernel[:, : 2 * units], recurrent_kernel[:, 2 * units :]
-        hs = xp.empty((n, steps, units), dtype=x_proj.dtype)
-        self.acts = xp.empty_like(x_proj)  # z, r, hh of every step
+        hs = xp.empty((n, steps, units), dtype=self.acts.dtype)
         h = h0
         for t in range(steps):
-            x_zr, x_h = x_proj[:, t, : 2 * units], x_proj[:, t, 2 * units :]
-            z, r = xp.split(sigmoid(x_zr + h @ w_zr), 2, axis=-1)
-            hh = xp.tanh(x_h + (r * h) @ w_hh)
-            h = z * h + (1 - z) * hh
-            hs[:, t] = h
-            self.acts[:, t] = xp.concatenate((z, r, hh), axis=-1)
+            x_zr, x_h = self.acts[t, :, : 2 * units], self.acts[t, :, 2 * units :]
+            z, r = gate_blocks(sigmoid(x_zr + h @ w_zr, out=x_zr), 2)
+            hh = xp.tanh(x_h + (r * h) @ w_hh, out=x_h)
+            hs[:, t] = z * h + (1 - z) * hh
+            h = hs[:, t]
         self.h0, self.recurrent_kernel, self.hs = h0, recurrent_kernel, hs
         return hs
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray | None, ...]:
         xp = get_array_module(grad_out)
         units = self.h0.shape[1]
-        w_zr, w_hh = self.recurrent_kernel[:, : 2 * units], self.recurrent_kernel[:, 2 * units :]
-        grad_a = xp.empty_like(self.acts)
-        grad_w_zr, grad_w_hh = xp.zeros_like(w_zr), xp.zeros_like(w_hh)
+        w_h_t = contiguous_t(self.recurrent_kernel)
+        w_zr_t, w_hh_t = w_h_t[: 2 * units], w_h_t[2 * units :]
+        grad_w_h = xp.zeros(self.recurrent_kernel.shape, dtype=self.acts.dtype)
+        grad_w_zr, grad_w_hh = grad_w_h[:, : 2 * units], grad_w_h[:, 2 * units :]
+        inputs = InputGrads(self, self.acts.dtype)
+        grad_a = xp.empty_like(self.acts[0])  # dA of the step at hand
+        da_z, da_r, da_h = gate_blocks(grad_a, 3)
+        da_zr = grad_a[:, : 2 * units]
         dh_next = xp.zeros_like(self.h0)
-        for t in reversed(range(self.hs.shape[1])):
-            z, r, hh = xp.split(self.acts[:, t], 3, axis=-1)
+        for t in reversed(range(self.acts.shape[0])):
+            z, r, hh = gate_blocks(self.acts[t], 3)
             h_prev = previous(self.hs, self.h0, t)
             dh = grad_out[:, t] + dh_next
-            da_h = dh * (1 - z) * (1 - hh * hh)
-            da_z = dh * (h_prev - hh) * z * (1 - z)
-            grad_rh = da_h @ w_hh.T
-            da_r = grad_rh * h_prev * r * (1 - r)
-            da_zr = xp.concatenate((da_z, da_r), axis=-1)
+            da_h[...] = dh * (1 - z) * (1 - hh * hh)
+            da_z[...] = dh * (h_prev - hh) * z * (1 - z)
+            grad_rh = da_h @ w_hh_t
+            da_r[...] = grad_rh * h_prev * r * (1 - r)
             grad_w_zr += h_prev.T @ da_zr
             grad_w_hh += (r * h_prev).T @ da_h
-            dh_next = dh * z + grad_rh * r + da_zr @ w_zr.T
-            grad_a[:, t] = xp.concatenate((da_zr, da_h), axis=-1)
-        grad_x, grad_kernel, grad_bias = self.input_grads(grad_a)
-        grad_w_h = xp.concatenate((grad_w_zr, grad_w_hh), axis=1)
+            inputs.add(t, grad_a)
+            dh_next = dh * z + grad_rh * r + da_zr @ w_zr_t
+        grad_x, grad_kernel, grad_bias = inputs.result()
         return self.one_per_input(grad_x, dh_next, grad_kernel, grad_w_h, grad_bias)
 
 

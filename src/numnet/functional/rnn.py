@@ -13,7 +13,14 @@ import numpy as np
 
 from numnet.autograd.tensor import Tensor, apply
 from numnet.backend import get_array_module
-from numnet.functional.recurrent import Recurrent, previous, recurrent_inputs, zero_state
+from numnet.functional.recurrent import (
+    InputGrads,
+    Recurrent,
+    contiguous_t,
+    previous,
+    recurrent_inputs,
+    zero_state,
+)
 
 ACTIVATIONS = ("tanh", "relu")
 
@@ -23,8 +30,8 @@ class TimeRNN(Recurrent):
 
     Backward, step t from T down to 1 (the book's RNN.backward):
     dh = grad_out_t + dh_next, dA = dh * act'(A_t) where act' is 1 - h_t^2 for tanh and
-    [h_t > 0] for relu, dW_h += h_{t-1}^T dA, dh_next = dA W_h^T. Then dx, dW_x and db
-    from all the dA at once; dh0 is the last dh_next.
+    [h_t > 0] for relu, dW_h += h_{t-1}^T dA, dh_next = dA W_h^T, and the input side's
+    dx_t, dW_x, db from dA (`InputGrads`); dh0 is the last dh_next.
     """
 
     name = "simple_rnn"
@@ -53,26 +60,27 @@ class TimeRNN(Recurrent):
         hs = xp.empty((n, steps, units), dtype=x_proj.dtype)
         h = h0
         for t in range(steps):
-            a = x_proj[:, t] + h @ recurrent_kernel
-            h = xp.tanh(a) if self.activation == "tanh" else xp.maximum(a, 0)
-            hs[:, t] = h
+            a = x_proj[t]
+            a += h @ recurrent_kernel
+            hs[:, t] = xp.tanh(a) if self.activation == "tanh" else xp.maximum(a, 0)
+            h = hs[:, t]
         self.h0, self.recurrent_kernel, self.hs = h0, recurrent_kernel, hs
         return hs
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray | None, ...]:
         xp = get_array_module(grad_out)
-        hs, w_h = self.hs, self.recurrent_kernel
-        grad_a = xp.empty_like(hs)  # dA of every step, in processing order
-        grad_w_h = xp.zeros_like(w_h)
+        hs, w_h_t = self.hs, contiguous_t(self.recurrent_kernel)
+        grad_w_h = xp.zeros(self.recurrent_kernel.shape, dtype=hs.dtype)
+        inputs = InputGrads(self, hs.dtype)
         dh_next = xp.zeros_like(self.h0)
         for t in reversed(range(hs.shape[1])):
             dh = grad_out[:, t] + dh_next
             h = hs[:, t]
             da = dh * (1 - h * h) if self.activation == "tanh" else dh * (h > 0)
             grad_w_h += previous(hs, self.h0, t).T @ da
-            dh_next = da @ w_h.T
-            grad_a[:, t] = da
-        grad_x, grad_kernel, grad_bias = self.input_grads(grad_a)
+            inputs.add(t, da)
+            dh_next = da @ w_h_t
+        grad_x, grad_kernel, grad_bias = inputs.result()
         return self.one_per_input(grad_x, dh_next, grad_kernel, grad_w_h, grad_bias)
 
 

@@ -16,10 +16,12 @@ the same MNIST data and batch order):
       batch 128) against a torch.nn.LSTM loop: seconds per epoch and test accuracy after
       1 epoch.
 Every measurement runs in a fresh child process, numnet and PyTorch alternating, so one
-framework's memory or thread pools never disturb the other. The report gives the median
+framework's memory or thread pools never disturb the other (the thread count is set for
+each child: run this script itself with no OMP_NUM_THREADS). The report gives the median
 and the range over the repeats, the CPU and each framework's BLAS library and kernel
 (threadpoolctl, NumPy's; PyTorch's from its build configuration). Also measured: the "BLAS
-floor" of W1, the time NumPy's float32 matrix products alone take for one epoch. With
+floor" of W1, the time NumPy's float32 matrix products alone take for one epoch, and
+the images per second W3 would reach with its products alone. With
 --book, W2 also runs in the style of the book's own code (benchmarks/book_style.py), once
 per repeat, for the "5x faster than the book's approach" target.
 """
@@ -303,6 +305,20 @@ def blas_floor() -> float:
     return time.perf_counter() - start
 
 
+def blas_ceiling_w3() -> float:
+    """Images per second W3 would reach if predicting were its three float32 matrix
+    products alone (10 batches of 1000; median of 5 passes)."""
+    rng = np.random.default_rng(0)
+    x = rng.random((1000, 784), dtype=np.float32)
+    w = [rng.random(s, dtype=np.float32) for s in [(784, 512), (512, 512), (512, 10)]]
+
+    def products() -> None:
+        for _ in range(10):
+            x @ w[0] @ w[1] @ w[2]
+
+    return _throughput(products, 10_000)
+
+
 WORKERS = {
     ("numnet", "W1"): lambda: numnet_w1(EPOCHS_W1),
     ("numnet", "W2"): lambda: numnet_w2(1),
@@ -385,6 +401,8 @@ def main() -> None:
                 print(f"run {repeat + 1}: {workload} {framework}: {outcome}", flush=True)
     floor = statistics.median(blas_floor() for _ in range(3))
     report = summarise(results, floor)
+    if "W3" in results:
+        report["blas_ceiling_w3_images_per_s"] = blas_ceiling_w3()
     print_table(report)
     Path(args.json).write_text(json.dumps(report, indent=2))
     print(f"\nwrote {args.json}")
@@ -447,7 +465,7 @@ def print_table(report: dict) -> None:
     for framework, library in report["blas"].items():
         print(f"  {framework}: {library}")
     print(f"median [min, max] of {report['repeats']} repeats; ratio = numnet / PyTorch (medians)")
-    print(f"{'measure':<26}{'numnet':>24}{'PyTorch':>24}{'ratio':>8}")
+    print(f"{'measure':<26}{'numnet':>34}{'PyTorch':>34}{'ratio':>8}")
     labels = {
         "seconds_per_epoch": "s/epoch",
         "accuracy": "test accuracy",
@@ -464,12 +482,16 @@ def print_table(report: dict) -> None:
                     for f in ("numnet", "torch")
                 ]
                 ratio = row["numnet"][key] / row["torch"][key]
-                print(f"{workload + ' ' + label:<26}{cells[0]:>24}{cells[1]:>24}{ratio:>8.2f}")
+                print(f"{workload + ' ' + label:<26}{cells[0]:>34}{cells[1]:>34}{ratio:>8.2f}")
     floor = report["blas_floor_w1_s_per_epoch"]
-    print(f"{'W1 BLAS floor, s/epoch':<26}{floor:>24.3g}")
+    print(f"{'W1 BLAS floor, s/epoch':<26}{floor:>34.3g}")
     if "W1" in report["workloads"]:
         ours = report["workloads"]["W1"]["numnet"]["seconds_per_epoch"]
         print(f"W1 numnet / BLAS floor: {ours / floor:.2f}")
+    if "blas_ceiling_w3_images_per_s" in report:
+        print(
+            f"W3 its matrix products alone: {report['blas_ceiling_w3_images_per_s']:.4g} images/s"
+        )
     book = report["workloads"].get("W2", {}).get("book")
     if book:
         ours, theirs = report["workloads"]["W2"]["numnet"], book["seconds_per_epoch"]

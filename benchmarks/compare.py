@@ -21,7 +21,8 @@ each child: run this script itself with no OMP_NUM_THREADS). The report gives th
 and the range over the repeats, the CPU and each framework's BLAS library and kernel
 (threadpoolctl, NumPy's; PyTorch's from its build configuration). Also measured: the "BLAS
 floor" of W1, the time NumPy's float32 matrix products alone take for one epoch, and
-the images per second W3 would reach with its products alone. With
+the images per second W3 would reach with its products alone, and the seconds W4's LSTM
+spends in its products alone (28 steps, one small product forward and three backward each). With
 --book, W2 also runs in the style of the book's own code (benchmarks/book_style.py), once
 per repeat, for the "5x faster than the book's approach" target.
 """
@@ -305,6 +306,24 @@ def blas_floor() -> float:
     return time.perf_counter() - start
 
 
+def blas_floor_w4() -> float:
+    """Seconds one W4 epoch (469 batches of 128) spends in the LSTM's float32 matrix
+    products alone: the input projection of all 28 steps, then per step h @ W_h forward
+    and dW_h, dW_x and dh = dA @ W_h.T backward (the input needs no gradient)."""
+    rng = np.random.default_rng(0)
+    x = rng.random((28, 128, 28), dtype=np.float32)
+    w_x, w_h = rng.random((28, 512), dtype=np.float32), rng.random((128, 512), dtype=np.float32)
+    h, da = rng.random((128, 128), dtype=np.float32), rng.random((128, 512), dtype=np.float32)
+    w_h_t = np.ascontiguousarray(w_h.T)
+    start = time.perf_counter()
+    for _ in range(469):
+        x.reshape(-1, 28) @ w_x
+        for t in range(28):
+            h @ w_h  # forward
+            h.T @ da, x[t].T @ da, da @ w_h_t  # backward
+    return time.perf_counter() - start
+
+
 def blas_ceiling_w3() -> float:
     """Images per second W3 would reach if predicting were its three float32 matrix
     products alone (10 batches of 1000; median of 5 passes)."""
@@ -403,6 +422,8 @@ def main() -> None:
     report = summarise(results, floor)
     if "W3" in results:
         report["blas_ceiling_w3_images_per_s"] = blas_ceiling_w3()
+    if "W4" in results:
+        report["blas_floor_w4_s_per_epoch"] = statistics.median(blas_floor_w4() for _ in range(3))
     print_table(report)
     Path(args.json).write_text(json.dumps(report, indent=2))
     print(f"\nwrote {args.json}")
@@ -488,6 +509,8 @@ def print_table(report: dict) -> None:
     if "W1" in report["workloads"]:
         ours = report["workloads"]["W1"]["numnet"]["seconds_per_epoch"]
         print(f"W1 numnet / BLAS floor: {ours / floor:.2f}")
+    if "blas_floor_w4_s_per_epoch" in report:
+        print(f"W4 its LSTM's products alone: {report['blas_floor_w4_s_per_epoch']:.3g} s/epoch")
     if "blas_ceiling_w3_images_per_s" in report:
         print(
             f"W3 its matrix products alone: {report['blas_ceiling_w3_images_per_s']:.4g} images/s"

@@ -98,6 +98,24 @@ def test_forward_equals_the_functional_op(kind, go_backwards):
     np.testing.assert_allclose(last(x, initial_state=states).data, out.data[:, -1], atol=1e-12)
 
 
+PATHS = ("fast", "step")
+
+
+def both_paths(layer, path, x_data, initial, grad_out):
+    """The outputs and every gradient (input, initial states, weights) of one path: the
+    whole-sequence op ("fast") or the loop of autograd steps ("step")."""
+    x = numnet.tensor(x_data, requires_grad=True)
+    states = [numnet.tensor(s, requires_grad=True) for s in initial]
+    for w in layer.weights:
+        w.grad = None
+    if path == "fast":
+        hs, _ = layer.run_sequence(x, states)
+    else:
+        hs, _ = layer.run_steps(x, states, None, None)
+    (hs * grad_out).sum().backward()
+    return [hs.data, x.grad, *(s.grad for s in states), *(w.grad for w in layer.weights)]
+
+
 @pytest.mark.parametrize("kind", sorted(KINDS))
 @pytest.mark.parametrize("go_backwards", [False, True])
 def test_fast_and_step_paths_agree_with_rates_zero(kind, go_backwards):
@@ -107,24 +125,8 @@ def test_fast_and_step_paths_agree_with_rates_zero(kind, go_backwards):
     layer(sequences())
     rng = np.random.default_rng(2)
     grad_out = rng.normal(size=(3, 5, 4))
-    results = []
-    for path in ("fast", "step"):
-        x = numnet.tensor(sequences(), requires_grad=True)
-        states = [
-            numnet.tensor(rng.normal(size=(3, 4)), requires_grad=True) for _ in layer.state_names
-        ]
-        for w in layer.weights:
-            w.grad = None
-        if path == "fast":
-            hs, _ = layer.run_sequence(x, states)
-        else:
-            hs, _ = layer.run_steps(x, states, None, None)
-        (hs * grad_out).sum().backward()
-        results.append(
-            [hs.data, x.grad, *(s.grad for s in states), *(w.grad for w in layer.weights)]
-        )
-        rng = np.random.default_rng(2)
-        rng.normal(size=(3, 5, 4))
+    initial = [rng.normal(size=(3, 4)) for _ in layer.state_names]
+    results = [both_paths(layer, path, sequences(), initial, grad_out) for path in PATHS]
     for fast, step in zip(*results, strict=True):
         np.testing.assert_allclose(step, fast, atol=1e-10)
 
@@ -141,20 +143,8 @@ def test_fast_and_step_paths_agree_in_float32(kind, go_backwards):
     rng = np.random.default_rng(3)
     grad_out = rng.normal(size=(n, steps, units)).astype(np.float32)
     initial = [rng.normal(size=(n, units)).astype(np.float32) for _ in layer.state_names]
-    results = []
-    for path in ("fast", "step"):
-        x = numnet.tensor(sequences(n, steps, features, dtype=np.float32), requires_grad=True)
-        states = [numnet.tensor(s, requires_grad=True) for s in initial]
-        for w in layer.weights:
-            w.grad = None
-        if path == "fast":
-            hs, _ = layer.run_sequence(x, states)
-        else:
-            hs, _ = layer.run_steps(x, states, None, None)
-        (hs * grad_out).sum().backward()
-        results.append(
-            [hs.data, x.grad, *(s.grad for s in states), *(w.grad for w in layer.weights)]
-        )
+    x = sequences(n, steps, features, dtype=np.float32)
+    results = [both_paths(layer, path, x, initial, grad_out) for path in PATHS]
     for fast, step in zip(*results, strict=True):
         assert fast.dtype == np.float32
         np.testing.assert_allclose(fast, step, rtol=1e-4, atol=1e-4 * np.abs(step).max())

@@ -252,11 +252,9 @@ class Layer:
         return input_shape
 
     def weight_shapes(self, input_shape: Any) -> list[tuple[int, ...]]:
-        """The shapes of the weights `build(input_shape)` creates, in `weights` order,
-        worked out without creating them (loading a model file checks its sizes so).
-
-        A layer that creates weights states their shapes here; one with a `build` of its
-        own that does not (say, a user's layer) raises NotImplementedError."""
+        """The shapes of the weights `build(input_shape)` creates, in `weights` order, worked
+        out without creating them (loading a model file checks its sizes so). A layer with
+        a `build` of its own that does not say (a user's layer) raises NotImplementedError."""
         if type(self).build is not Layer.build:
             raise NotImplementedError(f"{type(self).__name__} does not state its weight shapes")
         return []

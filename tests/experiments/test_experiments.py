@@ -123,6 +123,16 @@ def test_experiment_command(quick_run, tmp_path, capsys):
     assert json.loads((tmp_path / "one" / "results.json").read_text())["name"] == "gates"
     page = (quick_run / "index.html").read_text()
     assert "<b>Quick run</b>" in page and "Claim holds" in page and "Claim does not hold" in page
+    held = sum(
+        json.loads((quick_run / name / "results.json").read_text())["claim_holds"]
+        for name in EXPERIMENTS
+    )
+    assert f"<b>{held} of {len(EXPERIMENTS)} claims held</b>" in page
+    figures = sum(
+        len(json.loads((quick_run / name / "results.json").read_text())["figures"])
+        for name in EXPERIMENTS
+    )
+    assert page.count("the claims are checked only in a full run)</p>") == figures
     for name in EXPERIMENTS:
         assert f'id="{name}"' in page
         for figure in json.loads((quick_run / name / "results.json").read_text())["figures"]:

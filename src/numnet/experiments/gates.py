@@ -83,15 +83,16 @@ def measure(seed: int = 0, quick: bool = False) -> dict:
 def draw(measured: dict, out_dir: Path) -> list[Figure]:
     """gates.png: the four perceptrons' regions and the network's, side by side."""
     plt = plot.pyplot()
-    fig, axes = plt.subplots(1, 5, figsize=(18, 3.8))
+    fig, grid = plt.subplots(2, 3, figsize=(12, 7.6))
+    axes, key = grid.flat[:5], grid.flat[5]  # five panels, and one legend for them all
     inputs, regions = measured["inputs"], measured["regions"]
     for ax, (name, status) in zip(axes, measured["status"].items(), strict=False):
         decision_regions(ax, regions[name], inputs, np.asarray(TRUTH[name]),
-                         f"{name}: perceptron rule ({status})", size=80)  # fmt: skip
+                         f"{name}: perceptron rule ({status})", size=80, legend=False)  # fmt: skip
     decision_regions(axes[4], regions["network"], inputs, np.asarray(TRUTH["XOR"]),
-                     "XOR: 2-4-1 tanh network", size=80)  # fmt: skip
-    for ax in axes:
-        ax.title.set_fontsize(9)
+                     "XOR: 2-4-1 tanh network", size=80, legend=False)  # fmt: skip
+    key.axis("off")
+    key.legend(*axes[0].get_legend_handles_labels(), loc="center", fontsize=11)
     caption = (
         "Decision regions (shaded) and the four inputs (dots coloured by the target). "
         "The perceptron rule finds a separating line for AND, NAND and OR but keeps "

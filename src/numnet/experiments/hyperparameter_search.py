@@ -96,7 +96,7 @@ def draw(measured: dict, out_dir: Path) -> list[Figure]:
     fig.colorbar(points, ax=ax, label="validation accuracy")
     ax.set(xscale="log", yscale="log", xlabel="learning rate", ylabel="weight decay (L2)",
            title=f"random search, {len(trials)} trials: best test accuracy {test_accuracy:.1%}")  # fmt: skip
-    ax.legend()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)  # below: no dot hidden
     caption = (
         "Each dot is one trial, coloured by validation accuracy: too small a learning rate "
         "learns nothing in the time given, and accuracy rises toward the top of the range; "

@@ -95,7 +95,7 @@ def measure(seed: int = 0, quick: bool = False) -> dict:
 def draw(measured: dict, out_dir: Path) -> list[Figure]:
     """lr_decay.png: the schedules, the loss per step, and the last epoch's probes."""
     plt = plot.pyplot()
-    fig, axes = plt.subplots(1, 3, figsize=(17, 4.2))
+    fig, axes = plt.subplots(1, 3, figsize=(17, 5))
     window = measured["per_epoch"] // 4
     numbers = measured["numbers"]
     for name, record in measured["runs"].items():
@@ -116,7 +116,8 @@ def draw(measured: dict, out_dir: Path) -> list[Figure]:
     )
     for ax in axes:
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        # below the axes: the constant rate's probes wander over the whole panel
+        ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
     caption = (
         "Left: the four schedules (SGD, batch 32, starting at 0.2). Middle: training loss "
         "per step (test accuracy in the legend). Right: during the last epoch, the loss "

@@ -78,17 +78,15 @@ class Optimizer:
         self.iterations += 1
         params = [param for param in params if param.grad is not None]
         grads = self.clip_gradients([param.grad for param in params])
-        jobs = []
         for param, grad in zip(params, grads, strict=True):
             state = self._state.setdefault(id(param), {})
             blocks = row_blocks(param.data.shape, self.block_size) if self.elementwise else []
             if len(blocks) < 2 or not state:  # small, or the first step (it makes the slots)
-                jobs.append((param.data, grad, state, lr))
-            else:
-                jobs += [(param.data[r], grad[r], {k: a[r] for k, a in state.items()}, lr)
-                         for r in blocks]  # fmt: skip
-        for job in jobs:
-            self.update(*job)
+                self.update(param.data, grad, state, lr)
+                continue
+            for rows in blocks:
+                block_state = {name: array[rows] for name, array in state.items()}
+                self.update(param.data[rows], grad[rows], block_state, lr)
 
     def clip_gradients(self, grads: list[np.ndarray]) -> list[np.ndarray]:
         """`grads` after the clipping asked for in the constructor (the same arrays if none)."""

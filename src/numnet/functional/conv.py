@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from numnet.autograd.function import Function
+from numnet.autograd.ops.linalg import long_product
 from numnet.autograd.tensor import Tensor, apply
 from numnet.backend import get_array_module
 from numnet.functional.window import (
@@ -144,7 +145,7 @@ class Conv2D(Function):
         grad_w = grad_b = None
         if need_w or (with_bias and self.needs_input_grad[2]):
             # (kh * kw * C [+ 1], F): dW's rows, then db's when col has its ones column
-            grad_wb = self.col.T @ g
+            grad_wb = long_product(self.col.T, g)
             grad_w = grad_wb[: kh * kw * c].T.reshape(f, kh, kw, c).transpose(0, 3, 1, 2)
             grad_b = grad_wb[-1] if with_bias else None
         return (grad_x, grad_w) if not with_bias else (grad_x, grad_w, grad_b)

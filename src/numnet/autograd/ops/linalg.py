@@ -6,6 +6,34 @@ import numpy as np
 
 from numnet.autograd.function import Function
 from numnet.autograd.graph import unbroadcast
+from numnet.backend import get_array_module
+
+CHUNK_WORK = 1 << 18  # multiply-adds in one chunk of a long reduction (see long_product)
+
+
+def long_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a @ b for an (m, K) a and a (K, n) b whose shared axis K is far longer than the
+    product's m x n entries: a convolution's kernel gradient, summed over every pixel of
+    a batch. The plain form is `a @ b`; a test checks that the two agree.
+
+    OpenBLAS runs such a product several times below its usual speed: the
+    (26, 57600) @ (57600, 30) of a 5x5 one-channel convolution over 100 MNIST images
+    takes 1.7 ms on 2 cores and 1.0 ms cut into chunks of 336 along K. So when the output
+    is small (m * n <= 1024), K is cut into chunks of about CHUNK_WORK multiply-adds each,
+    their products are made by one batched matmul and summed.
+    """
+    m, k = a.shape
+    n = b.shape[1]
+    chunk = CHUNK_WORK // max(m * n, 1)
+    chunks = k // max(chunk, 1)
+    if m * n > 1024 or chunks < 4:
+        return a @ b
+    split = chunks * chunk
+    a_chunks = a[:, :split].reshape(m, chunks, chunk).transpose(1, 0, 2)
+    out = get_array_module(a).matmul(a_chunks, b[:split].reshape(chunks, chunk, n)).sum(axis=0)
+    if split < k:
+        out += a[:, split:] @ b[split:]
+    return out
 
 
 class MatMul(Function):

@@ -151,7 +151,9 @@ class Conv2D(Layer):
         (kh, kw), (sh, sw) = self.kernel_size, self.strides
         return same_padding(height, kh, sh), same_padding(width, kw, sw)
 
-    def call(self, x: Tensor) -> Tensor:
+    def call(self, x: Tensor, activate: bool = True) -> Tensor:
+        """activation(conv2d(x) + bias); without the activation when `activate` is False
+        (`Sequential` applies a ReLU after the max pooling that follows: see there)."""
         self._check_rank(x.shape)
         expected = self.kernel.shape[1]
         if self._channels(x.shape) != expected:
@@ -171,7 +173,7 @@ class Conv2D(Layer):
             nchw, self.kernel, self.bias, stride=self.strides, pad=self._pads(height, width)
         )
         y = from_nchw(y, self.data_format)
-        return y if self.activation is None else self.activation(y)
+        return y if self.activation is None or not activate else self.activation(y)
 
     def get_config(self) -> dict[str, Any]:
         return {

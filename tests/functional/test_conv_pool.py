@@ -98,11 +98,16 @@ def test_pooling_matches_loops(stride, pad, mode):
 
 @pytest.mark.parametrize("kernel", [2, (2, 3)])
 @pytest.mark.parametrize("channels_last", [False, True])
-def test_max_pool_on_exact_tiles_matches_loops_with_ties(kernel, channels_last):
-    """Windows that tile the image (stride = kernel) take the reshape road; with ties the
-    gradient goes to each window's first maximum, in either memory layout."""
+@pytest.mark.parametrize("ties", [True, False])
+def test_max_pool_on_exact_tiles_matches_loops(kernel, channels_last, ties):
+    """Windows that tile the image (stride = kernel) take the reshape road, in either
+    memory layout. The gradient goes to each window's maximum; with ties, to the first
+    (the backward keeps first hits only when some window has two)."""
     rng = np.random.default_rng(3)
-    x = rng.integers(0, 3, size=(2, 8, 6, 3)).astype(np.float64)  # NHWC, many ties
+    if ties:
+        x = rng.integers(0, 3, size=(2, 8, 6, 3)).astype(np.float64)  # NHWC, many ties
+    else:
+        x = rng.permutation(2 * 8 * 6 * 3).reshape(2, 8, 6, 3).astype(np.float64)
     x = x.transpose(0, 3, 1, 2)  # NCHW view of NHWC memory
     if not channels_last:
         x = np.ascontiguousarray(x)

@@ -24,7 +24,9 @@ floor" of W1, the time NumPy's float32 matrix products alone take for one epoch,
 the images per second W3 would reach with its products alone, and the seconds W4's LSTM
 spends in its products alone (28 steps, one small product forward and three backward each). With
 --book, W2 also runs in the style of the book's own code (benchmarks/book_style.py), once
-per repeat, for the "5x faster than the book's approach" target.
+per repeat, for the "5x faster than the book's approach" target. W1 also runs written by
+hand in NumPy (benchmarks/numpy_w1.py, no framework), in its own child process beside the
+two frameworks: what NumPy itself needs for that epoch.
 """
 
 from __future__ import annotations
@@ -253,6 +255,20 @@ def _torch_epochs(
     }
 
 
+def numpy_w1(epochs: int) -> dict[str, float]:
+    """W1 written by hand in NumPy (benchmarks/numpy_w1.py): no framework around it."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from numpy_w1 import train
+
+    x, y, xt, yt = load_mnist()
+    times, network, train_accuracy = train(x, y, batch_orders(len(x), 128, epochs))
+    return {
+        "seconds_per_epoch": statistics.median(times),
+        "accuracy": float((network.predict(xt) == yt).mean()),
+        "train_accuracy": train_accuracy,
+    }
+
+
 def book_w2(epochs: int) -> dict[str, float]:
     """W2 with the book's approach (benchmarks/book_style.py): its arithmetic is float64."""
     sys.path.insert(0, str(Path(__file__).parent))
@@ -346,6 +362,7 @@ WORKERS = {
     ("torch", "W2"): lambda: torch_w2(1),
     ("torch", "W3"): lambda: torch_w1(0, predict_only=True),
     ("book", "W2"): lambda: book_w2(1),
+    ("numpy", "W1"): lambda: numpy_w1(EPOCHS_W1),
     ("numnet", "W4"): lambda: numnet_w4(1),
     ("torch", "W4"): lambda: torch_w4(1),
 }
@@ -412,6 +429,8 @@ def main() -> None:
     }
     if args.book and "W2" in results:
         results["W2"]["book"] = []
+    if "W1" in results:
+        results["W1"]["numpy"] = []
     for repeat in range(args.repeats):
         for workload in workloads:
             for framework in results[workload]:  # interleaved
@@ -514,6 +533,16 @@ def print_table(report: dict) -> None:
     if "blas_ceiling_w3_images_per_s" in report:
         print(
             f"W3 its matrix products alone: {report['blas_ceiling_w3_images_per_s']:.4g} images/s"
+        )
+    by_hand = report["workloads"].get("W1", {}).get("numpy")
+    if by_hand:
+        seconds, row = by_hand["seconds_per_epoch"], report["workloads"]["W1"]
+        low, high = report["range_over_repeats"]["W1"]["numpy"]["seconds_per_epoch"]
+        theirs, ours = row["torch"]["seconds_per_epoch"], row["numnet"]["seconds_per_epoch"]
+        print(
+            f"W1 by hand in NumPy: {seconds:.3g} [{low:.3g}, {high:.3g}] s/epoch, test accuracy "
+            f"{by_hand['accuracy']:.4f}; / PyTorch {seconds / theirs:.2f}; "
+            f"numnet / by hand {ours / seconds:.2f}"
         )
     book = report["workloads"].get("W2", {}).get("book")
     if book:

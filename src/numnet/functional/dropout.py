@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,7 @@ class Dropout(Function):
     def keep_mask(self, shape: tuple[int, ...]) -> np.ndarray:
         """A NumPy array, True with probability 1 - rate: a uniform 32-bit integer u is kept
         when u >= rate * 2**32, the test `uniform(0, 1) >= rate` without making floats."""
-        size = int(np.prod(shape))
+        size = math.prod(shape)
         raw = self.rng.bit_generator.random_raw((size + 1) // 2)  # 64 random bits each
         bits = raw.view(np.uint32)[:size].reshape(shape)
         return bits >= np.uint32(min(round(self.rate * 2**32), 2**32 - 1))

@@ -17,6 +17,12 @@ def _reduce_axes(ndim: int, axis: int) -> tuple[int, ...]:
     return tuple(a for a in range(ndim) if a != axis)
 
 
+def _sum_of_products(a: np.ndarray, b: np.ndarray, axis: int) -> np.ndarray:
+    """(a * b) summed over every axis but `axis`, without making the product array."""
+    letters = "abcdefghijklmnopqrstuvwxyz"[: a.ndim]
+    return get_array_module(a).einsum(f"{letters},{letters}->{letters[axis % a.ndim]}", a, b)
+
+
 def _broadcastable(v: np.ndarray, ndim: int, axis: int) -> np.ndarray:
     """Shape a per-feature vector so it broadcasts along `axis` of an ndim array."""
     shape = [1] * ndim
@@ -36,26 +42,34 @@ class BatchNormTrain(Function):
         self.eps, self.axis = eps, axis
 
     def forward(self, x: np.ndarray, gamma: np.ndarray, beta: np.ndarray) -> np.ndarray:
-        axes = _reduce_axes(x.ndim, self.axis)
+        xp, axes = get_array_module(x), _reduce_axes(x.ndim, self.axis)
         self.mean = x.mean(axis=axes)
-        self.var = x.var(axis=axes)
-        inv_std = 1 / get_array_module(x).sqrt(self.var + self.eps)
+        # x_hat is built in one buffer: centre, take the variance from it, then scale.
+        x_hat = x - _broadcastable(self.mean, x.ndim, self.axis)
+        self.var = _sum_of_products(x_hat, x_hat, self.axis) / (x.size // self.mean.size)
+        inv_std = 1 / xp.sqrt(self.var + self.eps)
         self.inv_std = _broadcastable(inv_std, x.ndim, self.axis).astype(x.dtype)
-        self.x_hat = (x - _broadcastable(self.mean, x.ndim, self.axis)) * self.inv_std
-        self.gamma = _broadcastable(gamma, x.ndim, self.axis)
-        return self.x_hat * self.gamma + _broadcastable(beta, x.ndim, self.axis)
+        x_hat *= self.inv_std
+        self.x_hat, self.gamma = x_hat, _broadcastable(gamma, x.ndim, self.axis)
+        y = x_hat * self.gamma
+        y += _broadcastable(beta, x.ndim, self.axis)
+        return y
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray | None, ...]:
         axes = _reduce_axes(grad_out.ndim, self.axis)
         x_hat = self.x_hat
         grad_beta = grad_out.sum(axis=axes)
-        grad_gamma = (grad_out * x_hat).sum(axis=axes)
+        grad_gamma = _sum_of_products(grad_out, x_hat, self.axis)
         grad_x = None
         if self.needs_input_grad[0]:
             m = grad_out.size // grad_beta.size
             mean_dy = _broadcastable(grad_beta / m, grad_out.ndim, self.axis)
             mean_dy_xhat = _broadcastable(grad_gamma / m, grad_out.ndim, self.axis)
-            grad_x = (self.gamma * self.inv_std) * (grad_out - mean_dy - x_hat * mean_dy_xhat)
+            # (gamma / std) * (dy - mean(dy) - x_hat * mean(dy * x_hat)), in one new buffer
+            grad_x = x_hat * -mean_dy_xhat
+            grad_x += grad_out
+            grad_x -= mean_dy
+            grad_x *= self.gamma * self.inv_std
         return grad_x, grad_gamma, grad_beta
 
 

@@ -162,11 +162,10 @@ class Layer:
     def regularization_loss(self) -> Tensor | None:
         """Sum of the weight penalties of this layer and its sublayers (None without any)."""
         terms = [penalty(weight) for weight, penalty in self._regularized]
-        terms += [t for t in (s.regularization_loss() for s in self.sublayers) if t is not None]
-        total: Tensor | None = None
-        for term in terms:
-            total = term if total is None else total + term
-        return total
+        for layer in self.__dict__.get("_sublayers", ()):
+            if (term := layer.regularization_loss()) is not None:
+                terms.append(term)
+        return sum(terms[1:], terms[0]) if terms else None
 
     # --- modes ---------------------------------------------------------------------------
     def train(self, mode: bool = True) -> Layer:
@@ -203,9 +202,10 @@ class Layer:
         raise NotImplementedError(f"{type(self).__name__} must implement call(inputs)")
 
     def __call__(self, inputs: Any, training: bool | None = None, **kwargs: Any) -> Any:
-        if symbolic.is_symbolic(inputs):
-            return symbolic.call_symbolic(self, inputs, training)
-        inputs = nest.map_structure(as_tensor, inputs)
+        if not isinstance(inputs, Tensor):  # a Tensor, the usual input, needs no walk
+            if symbolic.is_symbolic(inputs):
+                return symbolic.call_symbolic(self, inputs, training)
+            inputs = nest.map_structure(as_tensor, inputs)
         self._check_input_shape(inputs)
         if not self.built:
             self._build_on(inputs)
@@ -213,7 +213,8 @@ class Layer:
             if _accepts_training(type(self)):
                 kwargs["training"] = self.training
             outputs = self.call(inputs, **kwargs)
-        self.output_shape = nest.map_structure(lambda t: t.shape, outputs)
+        # A shape is never a sublayer: skip __setattr__'s bookkeeping (it ran every call).
+        object.__setattr__(self, "output_shape", nest.map_structure(lambda t: t.shape, outputs))
         return outputs
 
     def _build_on(self, inputs: Any) -> None:
@@ -252,9 +253,8 @@ class Layer:
         return input_shape
 
     def weight_shapes(self, input_shape: Any) -> list[tuple[int, ...]]:
-        """The shapes of the weights `build(input_shape)` creates, in `weights` order, worked
-        out without creating them (loading a model file checks its sizes so). A layer with
-        a `build` of its own that does not say (a user's layer) raises NotImplementedError."""
+        """The shapes of the weights `build(input_shape)` creates, in `weights` order, found
+        without creating them (to check a model file); NotImplementedError for a user's build."""
         if type(self).build is not Layer.build:
             raise NotImplementedError(f"{type(self).__name__} does not state its weight shapes")
         return []

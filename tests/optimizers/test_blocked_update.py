@@ -63,3 +63,35 @@ def test_a_custom_optimizer_gets_the_whole_parameter():
 
     train(Sign(0.1), "float32", steps=2)
     assert seen == SHAPES * 2
+
+
+def test_adam_shares_one_scratch_array_and_keeps_the_formula():
+    """Adam's intermediate values go to one work array per dtype, shared by every block
+    of every parameter; each parameter still follows the textbook update (float64 here),
+    whatever the other parameters, their sizes and dtypes, left in that array."""
+    rng = np.random.default_rng(1)
+    shapes_dtypes = [((300, 7), "float32"), ((1000,), "float64"), ((3,), "float32")]
+    params = [
+        numnet.Tensor(rng.normal(size=s).astype(d), requires_grad=True) for s, d in shapes_dtypes
+    ]
+    start = [p.data.astype(np.float64) for p in params]
+    adam = optimizers.Adam(0.01)
+    adam.block_size = 64
+    grads = [[rng.normal(size=s) for s, _ in shapes_dtypes] for _ in range(4)]
+    for step_grads in grads:
+        for p, g in zip(params, step_grads, strict=True):
+            p.grad = g.astype(p.dtype)
+        adam.step(params)
+    for i, (p, w) in enumerate(zip(params, start, strict=True)):
+        m = v = np.zeros_like(w)
+        for t, step_grads in enumerate(grads, start=1):
+            g = step_grads[i].astype(p.dtype).astype(np.float64)
+            m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g**2
+            w = w - 0.01 * np.sqrt(1 - 0.999**t) / (1 - 0.9**t) * m / (np.sqrt(v) + 1e-7)
+        tolerance = 1e-12 if p.dtype == np.float64 else 2e-6
+        np.testing.assert_allclose(p.data, w, rtol=0, atol=tolerance)
+    assert all(set(state) == {"m_sum", "v_sum"} for state in adam._state.values())
+    assert {d: a.size for d, a in adam._scratch.items()} == {
+        np.dtype("float32"): 2100,  # the largest float32 parameter (its first, whole step)
+        np.dtype("float64"): 1000,
+    }

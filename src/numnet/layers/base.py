@@ -112,17 +112,17 @@ class Layer:
         for layer in self.sublayers:
             layer.trainable = value
 
-    def _all_weights(self) -> list[tuple[Tensor, bool]]:
-        found = list(self._weights)
-        for layer in self.sublayers:
-            found.extend((w, w.requires_grad) for w in layer.weights)
-        seen: set[int] = set()
-        return [(w, t) for w, t in found if not (id(w) in seen or seen.add(id(w)))]
+    def _weight_walk(self) -> Iterator[Tensor]:
+        for weight, _ in self._weights:
+            yield weight
+        for layer in self.__dict__.get("_sublayers", ()):
+            yield from layer._weight_walk()
 
     @property
     def weights(self) -> list[Tensor]:
-        """All weights, this layer's then its sublayers' (running statistics included)."""
-        return [w for w, _ in self._all_weights()]
+        """All weights, this layer's then its sublayers' (running statistics included), once."""
+        seen: set[int] = set()
+        return [w for w in self._weight_walk() if not (id(w) in seen or seen.add(id(w)))]
 
     @property
     def trainable_weights(self) -> list[Tensor]:

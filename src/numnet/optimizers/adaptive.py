@@ -113,7 +113,7 @@ class Adam(Optimizer):
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], lr: float) -> None:
         m_sum = slot(state, "m_sum", param)
         v_sum = slot(state, "v_sum", param)
-        work = slot(state, "work", param)  # scratch space: the update allocates nothing
+        work = self.scratch(param)  # the update allocates nothing
         t, b1, b2 = self.iterations, self.beta_1, self.beta_2
         lr_t = lr * math.sqrt(1 - b2**t) / (1 - b1**t)
         # m_sum <- beta_1 m_sum + g          (m = (1 - beta_1) m_sum)

@@ -64,6 +64,7 @@ class Optimizer:
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
         self.iterations = 0
         self._state: dict[int, dict[str, np.ndarray]] = {}
+        self._scratch: dict[np.dtype, np.ndarray] = {}
 
     @property
     def current_learning_rate(self) -> float:
@@ -87,6 +88,15 @@ class Optimizer:
             for rows in blocks:
                 block_state = {name: array[rows] for name, array in state.items()}
                 self.update(param.data[rows], grad[rows], block_state, lr)
+
+    def scratch(self, like: np.ndarray) -> np.ndarray:
+        """Work space shaped like `like` for an update's intermediate values, the same
+        memory for every block of every parameter: each block's passes then write where the
+        previous block's did, in cache, instead of into a full-size array per parameter."""
+        buffer = self._scratch.get(like.dtype)
+        if buffer is None or buffer.size < like.size:
+            buffer = self._scratch[like.dtype] = np.empty_like(like, shape=(like.size,))
+        return buffer[: like.size].reshape(like.shape)
 
     def clip_gradients(self, grads: list[np.ndarray]) -> list[np.ndarray]:
         """`grads` after the clipping asked for in the constructor (the same arrays if none)."""

@@ -165,3 +165,30 @@ def test_train_versus_inference(spec: Spec, rng: np.random.Generator):
     again = layer(x, training=False).numpy()
     np.testing.assert_array_equal(infer_out, again)  # inference is deterministic
     assert (not np.allclose(train_out, infer_out)) == spec.differs_in_training
+
+
+def test_training_argument_switches_the_mode_for_one_call_only():
+    """`layer(x, training=...)` runs that call in the mode asked for, tells a Keras-style
+    `call(x, training)` the mode, and leaves the layer (and a model's layers) as they were;
+    a call without it uses the layer's own mode."""
+    seen = []
+
+    class Recorder(layers.Layer):
+        def call(self, x, training=None):
+            seen.append((training, self.training))
+            return x
+
+    x = numnet.Tensor(np.ones((2, 3), dtype=np.float32))
+    recorder = Recorder()
+    recorder(x)
+    recorder(x, training=True)
+    assert not recorder.training
+    recorder.train()
+    recorder(x)
+    recorder(x, training=False)
+    assert recorder.training
+    assert seen == [(False, False), (True, True), (True, True), (False, False)]
+    model = Sequential([layers.Dropout(0.5, input_shape=(3,))])
+    assert not (model(x, training=True).numpy() == 1).all()  # dropout acted in this call
+    assert not model.training and not model.layers[0].training
+    np.testing.assert_array_equal(model(x).numpy(), x.numpy())

@@ -10,9 +10,10 @@ weights count as its own. Train/eval mode is the `training` attribute, set by `t
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import numpy as np
@@ -209,7 +210,8 @@ class Layer:
         self._check_input_shape(inputs)
         if not self.built:
             self._build_on(inputs)
-        with self.mode(training):
+        switch = training is not None and training != self.training  # rarely: `mode` is slow
+        with self.mode(training) if switch else nullcontext():
             if _accepts_training(type(self)):
                 kwargs["training"] = self.training
             outputs = self.call(inputs, **kwargs)
@@ -280,15 +282,10 @@ class Layer:
         return f"<{type(self).__name__} {self.name}>"
 
 
-_TRAINING_ARGUMENT: dict[type, bool] = {}
-
-
+@functools.cache
 def _accepts_training(cls: type) -> bool:
     """Whether cls.call takes ``training=`` (Keras-style layers do; numnet's read the mode)."""
-    if cls not in _TRAINING_ARGUMENT:
-        parameters = inspect.signature(cls.call).parameters
-        _TRAINING_ARGUMENT[cls] = "training" in parameters
-    return _TRAINING_ARGUMENT[cls]
+    return "training" in inspect.signature(cls.call).parameters
 
 
 def check_features(layer: Layer, x: Tensor, expected: int, what: str = "features") -> None:

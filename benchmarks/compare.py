@@ -487,17 +487,26 @@ def summarise(results: dict, floor: float) -> dict:
 
 
 def cpu_model() -> str:
-    """The CPU's model name and its widest vector instructions (Linux), else the platform's."""
+    """The CPU's model name, its family/model/stepping numbers (a virtual machine often
+    shows only a generic name: the numbers tell two machines of one kind apart) and its
+    widest vector instructions (Linux), else the platform's."""
     try:
         info = Path("/proc/cpuinfo").read_text()
     except OSError:
         return platform.processor() or "unknown"
-    name = next((line.split(":", 1)[1].strip() for line in info.splitlines()
-                 if line.startswith("model name")), "unknown")  # fmt: skip
-    flags = next((line.split(":", 1)[1].split() for line in info.splitlines()
-                  if line.startswith("flags")), [])  # fmt: skip
-    vector = next((f for f in ("avx512f", "avx2", "avx", "neon") if f in flags), "")
-    return f"{name} ({vector})" if vector else name
+    fields: dict[str, str] = {}
+    for line in info.splitlines():
+        key, _, value = line.partition(":")
+        fields.setdefault(key.strip(), value.strip())
+    numbers = ", ".join(
+        f"{key} {fields[key]}" for key in ("cpu family", "model", "stepping") if key in fields
+    )
+    vector = next(
+        (f for f in ("avx512f", "avx2", "avx", "neon") if f in fields.get("flags", "").split()), ""
+    )
+    details = "; ".join(part for part in (numbers, vector) if part)
+    name = fields.get("model name", "unknown")
+    return f"{name} ({details})" if details else name
 
 
 def print_table(report: dict) -> None:

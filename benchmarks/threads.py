@@ -22,7 +22,6 @@ Each figure is the median over `--repeats` rounds of `--steps` steps (ms per ste
 from __future__ import annotations
 
 import argparse
-import math
 import statistics
 import time
 from collections.abc import Callable
@@ -115,19 +114,20 @@ def main() -> None:
           f"({blas.get('architecture')}, {threads} threads); ms per W1 step")  # fmt: skip
     handoff = timed(lambda: pool.submit(int).result())
     print(f"{'hand a task to a Python thread and wait':<48}{handoff:.3f}")
+    # (label, one thread, two threads, whether to time two threads beside OpenBLAS's own:
+    # only for element-wise work, since the products would then share both cores twice)
     rows = [
-        ("Adam, 670k weights, after a product", lambda: adam(False), lambda: adam(True)),
-        ("W1's products", lambda: products(False), lambda: products(True)),
+        ("Adam, 670k weights, after a product", lambda: adam(False), lambda: adam(True), True),
+        ("W1's products", lambda: products(False), lambda: products(True), False),
     ]
-    for label, one, two in rows:
+    for label, one, two, beside_openblas in rows:
         default = timed(one)
         with threadpool_limits(1, user_api="blas"):
             single, split = timed(one), timed(two)
-        spinning = timed(two) if label.startswith("Adam") else math.nan
         print(f"{label}:")
         cases = [(f"OpenBLAS on {threads} threads, one Python thread", default)]
-        if not math.isnan(spinning):
-            cases.append((f"OpenBLAS on {threads} threads, two Python threads", spinning))
+        if beside_openblas:
+            cases.append((f"OpenBLAS on {threads} threads, two Python threads", timed(two)))
         cases += [("OpenBLAS on 1 thread, one Python thread", single)]
         cases += [("OpenBLAS on 1 thread, two Python threads", split)]
         for case, ms in cases:

@@ -210,7 +210,7 @@ class Layer:
         self._check_input_shape(inputs)
         if not self.built:
             self._build_on(inputs)
-        switch = training is not None and training != self.training  # rarely: `mode` is slow
+        switch = training is not None and training != self.training  # `mode` costs a generator
         with self.mode(training) if switch else nullcontext():
             if _accepts_training(type(self)):
                 kwargs["training"] = self.training

@@ -7,8 +7,9 @@ Each op class's `forward` and `backward` is wrapped in a timer for one timed epo
 a short warm-up), so the table adds up to the epoch's wall time; the timers themselves
 cost about a microsecond a call, counted in "the rest". Linear, MatMul and Conv2D are
 matrix products with a little around them, the work BLAS spreads over every core; the
-recurrent ops are loops of small products and element-wise steps; the other ops run on
-one core.
+recurrent ops are loops of small products and element-wise steps; Conv2DMaxPool is a
+convolution's product and its max pooling's one-core passes; the other ops run on one
+core. Each row is named by the op's own class.
 """
 
 from __future__ import annotations
@@ -54,13 +55,13 @@ def main() -> None:
 
     spent: dict[str, float] = defaultdict(float)
 
-    def timed(name: str, method):
-        def wrapper(*a, **k):
+    def timed(part: str, method):
+        def wrapper(op, *a, **k):  # named by the op's own class (a subclass may inherit)
             start = time.perf_counter()
             try:
-                return method(*a, **k)
+                return method(op, *a, **k)
             finally:
-                spent[name] += time.perf_counter() - start
+                spent[f"{type(op).__name__}.{part}"] += time.perf_counter() - start
 
         return wrapper
 
@@ -72,15 +73,16 @@ def main() -> None:
     for cls in set(subclasses(Function)):
         for part in ("forward", "backward"):
             if part in vars(cls):
-                setattr(cls, part, timed(f"{cls.__name__}.{part}", vars(cls)[part]))
+                setattr(cls, part, timed(part, vars(cls)[part]))
     optimizer = type(model.optimizer)
-    optimizer.step = timed(f"{optimizer.__name__}.step", optimizer.step)
+    optimizer.step = timed("step", optimizer.step)
 
     start = time.perf_counter()
     model.fit(x, y, batch_size=batch, epochs=1, verbose=0, seed=0)
     total = time.perf_counter() - start
     products = {"Linear", "MatMul", "Conv2D", "ConvTranspose2D"}  # one product and a little
     recurrent = {"TimeLSTM", "TimeGRU", "TimeGRUResetBefore", "TimeRNN"}  # a loop of products
+    pooled = {"Conv2DMaxPool"}  # a convolution's product and its pooling's one-core passes
     rows = sorted(spent.items(), key=lambda item: -item[1])
     print(f"{args.workload}, one epoch of fit, {args.threads} threads: {total:.3f} s")
     print(f"{'part':<34}{'s/epoch':>9}{'share':>8}")
@@ -95,7 +97,8 @@ def main() -> None:
     groups = {
         "ops that are a matrix product": share(products),
         "recurrent ops (products + steps)": share(recurrent),
-        "other ops (one core)": sum(spent.values()) - share(products | recurrent) - step,
+        "convolution + max pooling ops": share(pooled),
+        "other ops (one core)": sum(spent.values()) - share(products | recurrent | pooled) - step,
         "optimizer step": step,
         "the rest (loop, layers, graph)": total - sum(spent.values()),
     }

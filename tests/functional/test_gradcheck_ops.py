@@ -170,6 +170,11 @@ CASES: list[Case] = [
         lambda r: [r.normal(size=(2, 2, 5, 4)), r.normal(size=(3, 2, 3, 3)), r.normal(size=(3,))],
     ),
     (
+        "conv2d_max_pool",
+        lambda x, w, b: F.conv2d_max_pool(x, w, b, stride=(1, 2), pad=1, pool=2),
+        lambda r: [r.normal(size=(2, 2, 6, 7)), r.normal(size=(3, 2, 3, 3)), r.normal(size=(3,))],
+    ),
+    (
         "max_pool2d",
         lambda x: F.max_pool2d(x, 2),
         lambda r: [r.permutation(32).reshape(1, 2, 4, 4) * 0.1],

@@ -22,6 +22,7 @@ from numnet.functional.activation import (
     tanh,
 )
 from numnet.functional.conv import col2im, conv2d, im2col
+from numnet.functional.conv_pool import conv2d_max_pool
 from numnet.functional.conv_transpose import conv_transpose2d
 from numnet.functional.dropout import dropout
 from numnet.functional.elementwise import (
@@ -79,6 +80,7 @@ __all__ = [
     "col2im",
     "concatenate",
     "conv2d",
+    "conv2d_max_pool",
     "conv_transpose2d",
     "cross_entropy_error",
     "div",

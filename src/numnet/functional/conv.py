@@ -37,37 +37,48 @@ from numnet.functional.window import (
 
 
 def single_channel_columns(
-    x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], p: Pads, ones: bool = False
+    x: np.ndarray,
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    p: Pads,
+    ones: bool = False,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """im2col's matrix, transposed, for a one-channel input: (kh * kw, N * OH * OW), with
-    a last row of ones when `ones` (the bias trick: see `Conv2D`).
+    a last row of ones when `ones` (the bias trick: see `Conv2D`); written into `out`
+    (of that shape) when given.
 
     Built one kernel offset at a time (kh * kw plain copies of whole shifted images), which
     is several times faster than gathering windows of a single channel.
     """
     (kh, kw), (sh, sw) = kernel, stride
-    oh, ow = output_shape(x.shape, kernel, stride, p)
+    n, (oh, ow) = x.shape[0], output_shape(x.shape, kernel, stride, p)
     images = pad_nchw(x, p)[:, 0]
-    xp = get_array_module(x)
-    columns = xp.empty((kh * kw + ones, x.shape[0], oh, ow), dtype=x.dtype)
+    if out is None:
+        out = get_array_module(x).empty((kh * kw + ones, n * oh * ow), dtype=x.dtype)
+    planes = out.reshape(len(out), n, oh, ow)  # a view: the last axis is contiguous
     for i in range(kh):
         for j in range(kw):
-            columns[i * kw + j] = images[:, i : i + sh * oh : sh, j : j + sw * ow : sw]
+            planes[i * kw + j] = images[:, i : i + sh * oh : sh, j : j + sw * ow : sw]
     if ones:
-        columns[-1] = 1
-    return columns.reshape(len(columns), -1)
+        out[-1] = 1
+    return out
 
 
-def window_columns(view: np.ndarray, ones: bool = False) -> np.ndarray:
+def window_columns(
+    view: np.ndarray, ones: bool = False, out: np.ndarray | None = None
+) -> np.ndarray:
     """im2col's matrix with (kh, kw, C)-ordered columns, (N * OH * OW, kh * kw * C), from
-    the (N, C, OH, OW, kh, kw) windows `view`, and a last column of ones when `ones`."""
+    the (N, C, OH, OW, kh, kw) windows `view`, and a last column of ones when `ones`;
+    written into `out` when given."""
     n, c, oh, ow, kh, kw = view.shape
     size = kh * kw * c
-    col = get_array_module(view).empty((n * oh * ow, size + ones), dtype=view.dtype)
-    col[:, :size].reshape(n, oh, ow, kh, kw, c)[...] = view.transpose(0, 2, 3, 4, 5, 1)
+    if out is None:
+        out = get_array_module(view).empty((n * oh * ow, size + ones), dtype=view.dtype)
+    out[:, :size].reshape(n, oh, ow, kh, kw, c)[...] = view.transpose(0, 2, 3, 4, 5, 1)
     if ones:
-        col[:, size] = 1
-    return col
+        out[:, size] = 1
+    return out
 
 
 def im2col(x: Any, kh: int, kw: int, stride: Pair = 1, pad: Padding = 0) -> np.ndarray:
@@ -121,24 +132,29 @@ class Conv2D(Function):
         if x.shape[1] != c:
             raise ValueError(f"conv2d: input has {x.shape[1]} channels but the kernels expect {c}")
         with_bias = b is not None
-        if c == 1:
-            self.col = single_channel_columns(x, (kh, kw), self.stride, self.pads, with_bias).T
-            n, oh, ow = x.shape[0], *output_shape(x.shape, (kh, kw), self.stride, self.pads)
-        else:
-            view = windows(x, (kh, kw), self.stride, self.pads)
-            n, _, oh, ow = view.shape[:4]
-            self.col = window_columns(view, with_bias)
         self.W_col = W.transpose(0, 2, 3, 1).reshape(f, -1)
         self.W_shape, self.x_shape = W.shape, x.shape
         self.channels_last = is_channels_last(x)
+        self.col = self._columns(x, with_bias)
         xp = get_array_module(x)
         weights = xp.concatenate([self.W_col, b[:, None]], axis=1) if with_bias else self.W_col
-        out = self.col @ weights.T
-        return out.reshape(n, oh, ow, f).transpose(0, 3, 1, 2)
+        return self._output(self.col @ weights.T)
+
+    def _columns(self, x: np.ndarray, ones: bool) -> np.ndarray:
+        """im2col's matrix (N * OH * OW, kh * kw * C [+ 1]), rows in (N, OH, OW) order."""
+        return columns(x, self.W_shape[2:], self.stride, self.pads, ones)
+
+    def _output(self, rows: np.ndarray) -> np.ndarray:
+        """The (N, F, OH, OW) output from its rows (N * OH * OW, F): a view, NHWC memory."""
+        n, (oh, ow) = self.x_shape[0], self._output_size()
+        return rows.reshape(n, oh, ow, -1).transpose(0, 3, 1, 2)
+
+    def _output_size(self) -> tuple[int, int]:
+        return output_shape(self.x_shape, self.W_shape[2:], self.stride, self.pads)
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray | None, ...]:
         f, c, kh, kw = self.W_shape
-        g = grad_out.transpose(0, 2, 3, 1).reshape(-1, f)
+        g = self._grad_rows(grad_out)
         need_x, need_w = self.needs_input_grad[:2]
         with_bias = len(self.needs_input_grad) == 3
         grad_x = self._grad_input(g @ self.W_col) if need_x else None
@@ -150,21 +166,53 @@ class Conv2D(Function):
             grad_b = grad_wb[-1] if with_bias else None
         return (grad_x, grad_w) if not with_bias else (grad_x, grad_w, grad_b)
 
+    def _grad_rows(self, grad_out: np.ndarray) -> np.ndarray:
+        """grad_out as rows (N * OH * OW, F), in the order of col's rows."""
+        return grad_out.transpose(0, 2, 3, 1).reshape(-1, self.W_shape[0])
+
     def _grad_input(self, dcol: np.ndarray) -> np.ndarray:
         """col2im for (kh, kw, C)-ordered columns, summing overlapping windows."""
-        n, c, h, w = self.x_shape
-        _, _, kh, kw = self.W_shape
-        (sh, sw), (top, bottom, left, right) = self.stride, self.pads
-        oh, ow = output_size(h, kh, sh, top, bottom), output_size(w, kw, sw, left, right)
-        blocks = dcol.reshape(n, oh, ow, kh, kw, c)
-        shape = (n, c, h + top + bottom, w + left + right)
-        padded = zeros_nchw(get_array_module(dcol), shape, dcol.dtype, True)
-        nhwc = padded.transpose(0, 2, 3, 1)
-        for i in range(kh):
-            for j in range(kw):
-                nhwc[:, i : i + sh * oh : sh, j : j + sw * ow : sw, :] += blocks[:, :, :, i, j, :]
-        grad_x = padded[:, :, top : top + h, left : left + w]
+        grad_x = add_windows(dcol, self.x_shape, self.W_shape[2:], self.stride, self.pads)
         return grad_x if self.channels_last else get_array_module(grad_x).ascontiguousarray(grad_x)
+
+
+def columns(
+    x: np.ndarray,
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    p: Pads,
+    ones: bool,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
+    """im2col's matrix (N * OH * OW, kh * kw * C [+ a column of ones]) with (kh, kw, C)-
+    ordered columns, the road taken depending on the number of channels; into `out`
+    (that shape, or its transpose for one channel: see `single_channel_columns`)."""
+    if x.shape[1] == 1:
+        return single_channel_columns(x, kernel, stride, p, ones, out).T
+    return window_columns(windows(x, kernel, stride, p), ones, out)
+
+
+def add_windows(
+    dcol: np.ndarray,
+    x_shape: tuple[int, ...],
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    p: Pads,
+    channels_last: bool = True,
+) -> np.ndarray:
+    """col2im for (kh, kw, C)-ordered columns: each row of dcol added onto its window of
+    a zero (N, C, H, W) input (NHWC memory when `channels_last`), overlaps summed."""
+    n, c, h, w = x_shape
+    (kh, kw), (sh, sw), (top, bottom, left, right) = kernel, stride, p
+    oh, ow = output_size(h, kh, sh, top, bottom), output_size(w, kw, sw, left, right)
+    blocks = dcol.reshape(n, oh, ow, kh, kw, c)
+    shape = (n, c, h + top + bottom, w + left + right)
+    padded = zeros_nchw(get_array_module(dcol), shape, dcol.dtype, channels_last)
+    nhwc = padded.transpose(0, 2, 3, 1)
+    for i in range(kh):
+        for j in range(kw):
+            nhwc[:, i : i + sh * oh : sh, j : j + sw * ow : sw, :] += blocks[:, :, :, i, j, :]
+    return padded[:, :, top : top + h, left : left + w]
 
 
 def conv2d(x: Any, W: Any, b: Any = None, stride: Pair = 1, pad: Padding = 0) -> Tensor:

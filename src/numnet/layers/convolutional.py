@@ -151,9 +151,11 @@ class Conv2D(Layer):
         (kh, kw), (sh, sw) = self.kernel_size, self.strides
         return same_padding(height, kh, sh), same_padding(width, kw, sw)
 
-    def call(self, x: Tensor, activate: bool = True) -> Tensor:
+    def call(self, x: Tensor, activate: bool = True, pool: Any = None) -> Tensor:
         """activation(conv2d(x) + bias); without the activation when `activate` is False
-        (`Sequential` applies a ReLU after the max pooling that follows: see there)."""
+        (`Sequential` applies a ReLU after the max pooling that follows: see there). With
+        `pool`, a (ph, pw) window whose tiles cover the output exactly, the max pooling
+        of the output over those windows, in the same op (`F.conv2d_max_pool`)."""
         self._check_rank(x.shape)
         expected = self.kernel.shape[1]
         if self._channels(x.shape) != expected:
@@ -169,9 +171,11 @@ class Conv2D(Layer):
                 f"Conv2D layer {self.name!r}: the {height}x{width} input is smaller than its "
                 f"{kh}x{kw} kernel (input shape {x.shape}); use padding='same' or a larger image"
             )
-        y = F.conv2d(
-            nchw, self.kernel, self.bias, stride=self.strides, pad=self._pads(height, width)
-        )
+        geometry = {"stride": self.strides, "pad": self._pads(height, width)}
+        if pool is None:
+            y = F.conv2d(nchw, self.kernel, self.bias, **geometry)
+        else:
+            y = F.conv2d_max_pool(nchw, self.kernel, self.bias, pool=pool, **geometry)
         y = from_nchw(y, self.data_format)
         return y if self.activation is None or not activate else self.activation(y)
 

@@ -14,6 +14,8 @@ import numpy as np
 
 from numnet import functional as F
 from numnet import nest
+from numnet.autograd.tensor import Tensor
+from numnet.functional.conv_pool import pool_tiles
 from numnet.layers.base import Layer
 from numnet.layers.convolutional import Conv2D
 from numnet.layers.input_layer import Input, InputLayer
@@ -104,7 +106,7 @@ class Sequential(Model):
         stack, i = self._stack, 0
         while i < len(stack):
             if i + 1 < len(stack) and pools_before_relu(stack[i], stack[i + 1]):
-                x = F.relu(stack[i + 1](stack[i](x, activate=False)))
+                x = F.relu(conv_then_pool(stack[i], stack[i + 1], x))
                 i += 2
             else:
                 x = stack[i](x)
@@ -147,3 +149,20 @@ def pools_before_relu(layer: Layer, following: Layer) -> bool:
     the two layers. Tests check both orders give the same outputs and gradients.
     """
     return type(layer) is Conv2D and layer.activation is F.relu and type(following) is MaxPooling2D
+
+
+def conv_then_pool(conv: Conv2D, pool: MaxPooling2D, x: Tensor) -> Tensor:
+    """pool(conv(x)), without the conv's ReLU (see `pools_before_relu`). When the pooling
+    windows tile the conv's output, the conv layer computes both in one op
+    (`F.conv2d_max_pool`: on the notes' SimpleConvNet, forward and backward of the two
+    take 6.3-6.9 ms a batch instead of 7.4-8.4); each layer's `output_shape` is then set
+    as its own call sets it."""
+    if not (conv.built and isinstance(x, Tensor) and conv.data_format == pool.data_format):
+        return pool(conv(x, activate=False))
+    shape = conv.compute_output_shape(x.shape)
+    height, width = shape[1:3] if conv.data_format == "channels_last" else shape[2:]
+    if not pool_tiles((height, width), pool.pool_size, pool.strides):
+        return pool(conv(x, activate=False))
+    pooled = conv(x, activate=False, pool=pool.pool_size)
+    conv.output_shape, pool.output_shape = shape, pooled.shape
+    return pooled

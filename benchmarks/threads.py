@@ -9,7 +9,9 @@ rows. This script times that on W1's shapes, one W1 step's worth of work at a ti
 
 1. the cost of handing a task to a waiting Python thread and getting its result;
 2. Adam's update of W1's 670k weights (ten in-cache passes, as numnet's blocked step)
-   after a BLAS product, on one thread and split over two, with OpenBLAS's own threads
+   after a BLAS product, on one thread and split over two (half of the blocks each, or
+   whole weights: the 401k first kernel in one thread, the rest in the other, which
+   hands over once a step), with OpenBLAS's own threads
    as NumPy leaves them (they keep spinning, waiting for the next product, long after
    one ends) and with OpenBLAS limited to one thread (then the products lose the
    second core instead);
@@ -75,15 +77,19 @@ def main() -> None:
     params = [Tensor(rng.random(s, F32), requires_grad=True) for s in shapes]  # W1's weights
     for param in params:
         param.grad = rng.standard_normal(param.shape).astype(F32) * 1e-3
-    jobs = adam_blocks(Adam(1e-3), params)
+    # The same blocks twice, bound to two optimizers: each thread gets its own work array.
+    jobs, other_jobs = adam_blocks(Adam(1e-3), params), adam_blocks(Adam(1e-3), params)
     pool = ThreadPoolExecutor(1)
     timed = lambda fn: median_ms(fn, args.steps, args.repeats)  # noqa: E731
 
-    def adam(split: bool) -> None:
+    kernel_blocks = len(row_blocks(shapes[0], Adam.block_size))  # the first jobs
+
+    def adam(split: bool, at: int | None = None) -> None:
+        """Every block once: the first `at` (half by default) in the second thread."""
         x @ w1  # a product first: OpenBLAS's threads are then awake, as in training
-        half = len(jobs) // 2 if split else len(jobs)
-        other = pool.submit(lambda: [job() for job in jobs[half:]]) if split else None
-        for job in jobs[:half]:
+        cut = (len(jobs) // 2 if at is None else at) if split else 0
+        other = pool.submit(lambda: [job() for job in other_jobs[:cut]]) if split else None
+        for job in jobs[cut:]:
             job()
         if other:
             other.result()
@@ -118,6 +124,12 @@ def main() -> None:
     # only for element-wise work, since the products would then share both cores twice)
     rows = [
         ("Adam, 670k weights, after a product", lambda: adam(False), lambda: adam(True), True),
+        (
+            "Adam, the first kernel in one thread",
+            lambda: adam(False),
+            lambda: adam(True, kernel_blocks),
+            True,
+        ),
         ("W1's products", lambda: products(False), lambda: products(True), False),
     ]
     for label, one, two, beside_openblas in rows:

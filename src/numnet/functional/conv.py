@@ -157,7 +157,7 @@ class Conv2D(Function):
         g = self._grad_rows(grad_out)
         need_x, need_w = self.needs_input_grad[:2]
         with_bias = len(self.needs_input_grad) == 3
-        grad_x = self._grad_input(g @ self.W_col) if need_x else None
+        grad_x = self._grad_input(g) if need_x else None
         grad_w = grad_b = None
         if need_w or (with_bias and self.needs_input_grad[2]):
             # (kh * kw * C [+ 1], F): dW's rows, then db's when col has its ones column
@@ -170,10 +170,27 @@ class Conv2D(Function):
         """grad_out as rows (N * OH * OW, F), in the order of col's rows."""
         return grad_out.transpose(0, 2, 3, 1).reshape(-1, self.W_shape[0])
 
-    def _grad_input(self, dcol: np.ndarray) -> np.ndarray:
-        """col2im for (kh, kw, C)-ordered columns, summing overlapping windows."""
-        grad_x = add_windows(dcol, self.x_shape, self.W_shape[2:], self.stride, self.pads)
-        return grad_x if self.channels_last else get_array_module(grad_x).ascontiguousarray(grad_x)
+    def _grad_input(self, g: np.ndarray) -> np.ndarray:
+        """dx = col2im(g @ W_col): each window's gradient added back onto its pixels.
+
+        The product is taken per kernel offset (one batched matmul), so that the gradient
+        of every window's pixel (i, j) is one contiguous (N, OH, OW, C) block: each of the
+        kh * kw additions then reads long runs, where the columns of g @ W_col would give
+        it runs of C values (6 in LeNet-5's second convolution)."""
+        f, c, kh, kw = self.W_shape
+        n, _, h, w = self.x_shape
+        (sh, sw), (top, bottom, left, right) = self.stride, self.pads
+        oh, ow = output_shape(self.x_shape, (kh, kw), self.stride, self.pads)
+        per_offset = self.W_col.reshape(f, kh * kw, c).transpose(1, 0, 2)  # (kh * kw, F, C)
+        blocks = (g @ per_offset).reshape(kh, kw, n, oh, ow, c)
+        xp = get_array_module(g)
+        padded = zeros_nchw(xp, (n, c, h + top + bottom, w + left + right), g.dtype, True)
+        nhwc = padded.transpose(0, 2, 3, 1)
+        for i in range(kh):
+            for j in range(kw):
+                nhwc[:, i : i + sh * oh : sh, j : j + sw * ow : sw, :] += blocks[i, j]
+        grad_x = padded[:, :, top : top + h, left : left + w]
+        return grad_x if self.channels_last else xp.ascontiguousarray(grad_x)
 
 
 def columns(
@@ -190,29 +207,6 @@ def columns(
     if x.shape[1] == 1:
         return single_channel_columns(x, kernel, stride, p, ones, out).T
     return window_columns(windows(x, kernel, stride, p), ones, out)
-
-
-def add_windows(
-    dcol: np.ndarray,
-    x_shape: tuple[int, ...],
-    kernel: tuple[int, int],
-    stride: tuple[int, int],
-    p: Pads,
-    channels_last: bool = True,
-) -> np.ndarray:
-    """col2im for (kh, kw, C)-ordered columns: each row of dcol added onto its window of
-    a zero (N, C, H, W) input (NHWC memory when `channels_last`), overlaps summed."""
-    n, c, h, w = x_shape
-    (kh, kw), (sh, sw), (top, bottom, left, right) = kernel, stride, p
-    oh, ow = output_size(h, kh, sh, top, bottom), output_size(w, kw, sw, left, right)
-    blocks = dcol.reshape(n, oh, ow, kh, kw, c)
-    shape = (n, c, h + top + bottom, w + left + right)
-    padded = zeros_nchw(get_array_module(dcol), shape, dcol.dtype, channels_last)
-    nhwc = padded.transpose(0, 2, 3, 1)
-    for i in range(kh):
-        for j in range(kw):
-            nhwc[:, i : i + sh * oh : sh, j : j + sw * ow : sw, :] += blocks[:, :, :, i, j, :]
-    return padded[:, :, top : top + h, left : left + w]
 
 
 def conv2d(x: Any, W: Any, b: Any = None, stride: Pair = 1, pad: Padding = 0) -> Tensor:

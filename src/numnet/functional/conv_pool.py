@@ -24,8 +24,8 @@ import numpy as np
 
 from numnet.autograd.tensor import Tensor, apply
 from numnet.backend import get_array_module
-from numnet.functional.conv import Conv2D, add_windows, columns
-from numnet.functional.window import Padding, Pair, pad_nchw, pair, zeros_nchw
+from numnet.functional.conv import Conv2D, columns
+from numnet.functional.window import Padding, Pair, pad_nchw, pair
 
 NO_PADS = (0, 0, 0, 0)
 
@@ -104,20 +104,13 @@ class Conv2DMaxPool(Conv2D):
         g = super()._grad_rows(grad_out)
         return xp.multiply(g, hit, dtype=self.best.dtype).reshape(-1, g.shape[-1])
 
-    def _grad_input(self, dcol: np.ndarray) -> np.ndarray:
-        xp = get_array_module(dcol)
-        n, c, h, w = self.x_shape
-        top, bottom, left, right = self.pads
-        shape = (n, c, h + top + bottom, w + left + right)
-        padded = zeros_nchw(xp, shape, dcol.dtype, self.channels_last)
-        blocks = dcol.reshape(self.pool[0] * self.pool[1], -1, dcol.shape[-1])
-        for k, (r, s) in self._parts():
-            part = padded[:, :, r, s]
-            part += add_windows(
-                blocks[k], part.shape, self.W_shape[2:], self._wide_stride(), NO_PADS
-            )
-        grad_x = padded[:, :, top : top + h, left : left + w]
-        return grad_x if self.channels_last else xp.ascontiguousarray(grad_x)
+    def _grad_input(self, g: np.ndarray) -> np.ndarray:
+        # g's rows back in the image's pixel order, (N, OH, ph, OW, pw): col2im then adds
+        # each window once, as for the plain convolution (g has F columns, im2col's
+        # matrix kh * kw * C: reordering g is the cheaper side of the product).
+        (ph, pw), (oh, ow), f = self.pool, self._output_size(), g.shape[-1]
+        rows = g.reshape(ph, pw, -1, oh, ow, f).transpose(2, 3, 0, 4, 1, 5).reshape(-1, f)
+        return super()._grad_input(rows)
 
 
 def conv2d_max_pool(

@@ -1,7 +1,7 @@
 """Where an epoch of `fit` goes: the time of every op's forward and backward, of the
 optimizer's step, and the rest (the Python of the loop, the layers and the graph walk).
 
-    NUMNET_DATA=../shared/datasets python benchmarks/profile_fit.py [W1|W2|W4] [--threads 2]
+    NUMNET_DATA=../shared/datasets python benchmarks/profile_fit.py [W1|W2|W4|lenet5] [--threads 2]
 
 Each op class's `forward` and `backward` is wrapped in a timer for one timed epoch (after
 a short warm-up), so the table adds up to the epoch's wall time; the timers themselves
@@ -24,7 +24,7 @@ from pathlib import Path
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("workload", nargs="?", default="W1", choices=["W1", "W2", "W4"])
+    parser.add_argument("workload", nargs="?", default="W1", choices=["W1", "W2", "W4", "lenet5"])
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     os.environ["OMP_NUM_THREADS"] = os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
@@ -41,6 +41,8 @@ def main() -> None:
         model, batch = zoo.mlp(), 128
     elif args.workload == "W2":
         model, batch, x = zoo.simple_cnn(), 100, x.reshape(-1, 28, 28, 1)
+    elif args.workload == "lenet5":
+        model, batch, x = zoo.lenet5(), 128, x.reshape(-1, 28, 28, 1)
     else:
         model = numnet.Sequential(
             [layers.Input((28, 28)), layers.LSTM(128), layers.Dense(10, activation="softmax")]

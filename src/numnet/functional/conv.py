@@ -146,10 +146,11 @@ class Conv2D(Function):
 
     def _output(self, rows: np.ndarray) -> np.ndarray:
         """The (N, F, OH, OW) output from its rows (N * OH * OW, F): a view, NHWC memory."""
-        n, (oh, ow) = self.x_shape[0], self._output_size()
+        n, (oh, ow) = self.x_shape[0], self._conv_size()
         return rows.reshape(n, oh, ow, -1).transpose(0, 3, 1, 2)
 
-    def _output_size(self) -> tuple[int, int]:
+    def _conv_size(self) -> tuple[int, int]:
+        """(OH, OW) of the convolution."""
         return output_shape(self.x_shape, self.W_shape[2:], self.stride, self.pads)
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray | None, ...]:
@@ -180,7 +181,7 @@ class Conv2D(Function):
         f, c, kh, kw = self.W_shape
         n, _, h, w = self.x_shape
         (sh, sw), (top, bottom, left, right) = self.stride, self.pads
-        oh, ow = output_shape(self.x_shape, (kh, kw), self.stride, self.pads)
+        oh, ow = self._conv_size()
         per_offset = self.W_col.reshape(f, kh * kw, c).transpose(1, 0, 2)  # (kh * kw, F, C)
         blocks = (g @ per_offset).reshape(kh, kw, n, oh, ow, c)
         xp = get_array_module(g)

@@ -49,9 +49,9 @@ class Conv2DMaxPool(Conv2D):
         super().__init__(stride, pad)
         self.pool = pair(pool, "pool")
 
-    def _output_size(self) -> tuple[int, int]:
+    def _pooled_size(self) -> tuple[int, int]:
         """(OH, OW) of the pooled output."""
-        (height, width), (ph, pw) = super()._output_size(), self.pool
+        (height, width), (ph, pw) = self._conv_size(), self.pool
         if height % ph or width % pw:
             raise ValueError(
                 f"conv2d_max_pool: {ph}x{pw} windows do not tile the {height}x{width} "
@@ -62,7 +62,7 @@ class Conv2DMaxPool(Conv2D):
     def _parts(self) -> Iterator[tuple[int, tuple[slice, slice]]]:
         """(k, the padded input's rows and columns that window pixel k reads), k = i * pw + j."""
         (ph, pw), (sh, sw), (kh, kw) = self.pool, self.stride, self.W_shape[2:]
-        oh, ow = self._output_size()
+        oh, ow = self._pooled_size()
         for i in range(ph):
             for j in range(pw):
                 rows = slice(i * sh, i * sh + (oh - 1) * sh * ph + kh)
@@ -73,7 +73,7 @@ class Conv2DMaxPool(Conv2D):
         return self.stride[0] * self.pool[0], self.stride[1] * self.pool[1]
 
     def _columns(self, x: np.ndarray, ones: bool) -> np.ndarray:
-        (ph, pw), (oh, ow), (kh, kw) = self.pool, self._output_size(), self.W_shape[2:]
+        (ph, pw), (oh, ow), (kh, kw) = self.pool, self._pooled_size(), self.W_shape[2:]
         n, c = x.shape[:2]
         depth, rows = kh * kw * c + ones, n * oh * ow  # of one window pixel's columns
         xp = get_array_module(x)
@@ -81,14 +81,14 @@ class Conv2DMaxPool(Conv2D):
             col = xp.empty((depth, ph * pw, rows), dtype=x.dtype)
         else:
             col = xp.empty((ph * pw, rows, depth), dtype=x.dtype)
-        padded = pad_nchw(x, self.pads)
+        padded, stride = pad_nchw(x, self.pads), self._wide_stride()
         for k, (r, s) in self._parts():
             out = col[:, k] if c == 1 else col[k]
-            columns(padded[:, :, r, s], (kh, kw), self._wide_stride(), NO_PADS, ones, out)
+            columns(padded[:, :, r, s], (kh, kw), stride, NO_PADS, ones, out)
         return col.reshape(depth, -1).T if c == 1 else col.reshape(-1, depth)
 
     def _output(self, rows: np.ndarray) -> np.ndarray:
-        n, (oh, ow) = self.x_shape[0], self._output_size()
+        n, (oh, ow) = self.x_shape[0], self._pooled_size()
         self.pixels = rows.reshape(self.pool[0] * self.pool[1], -1, rows.shape[-1])
         self.best = self.pixels.max(axis=0)
         return self.best.reshape(n, oh, ow, -1).transpose(0, 3, 1, 2)
@@ -108,7 +108,7 @@ class Conv2DMaxPool(Conv2D):
         # g's rows back in the image's pixel order, (N, OH, ph, OW, pw): col2im then adds
         # each window once, as for the plain convolution (g has F columns, im2col's
         # matrix kh * kw * C: reordering g is the cheaper side of the product).
-        (ph, pw), (oh, ow), f = self.pool, self._output_size(), g.shape[-1]
+        (ph, pw), (oh, ow), f = self.pool, self._pooled_size(), g.shape[-1]
         rows = g.reshape(ph, pw, -1, oh, ow, f).transpose(2, 3, 0, 4, 1, 5).reshape(-1, f)
         return super()._grad_input(rows)
 

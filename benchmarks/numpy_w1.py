@@ -39,7 +39,7 @@ class HandWrittenMLP:
         ]  # fmt: skip
         self.m = [np.zeros_like(p) for p in self.params]
         self.v = [np.zeros_like(p) for p in self.params]
-        self.work = [np.empty_like(p) for p in self.params]
+        self.work = np.empty(1 << 16, F32)  # one cache-sized block for every update's passes
         self.t = 0
         self.mean, self.var = np.zeros(512, F32), np.ones(512, F32)  # batch norm's moving ones
 
@@ -108,14 +108,15 @@ class HandWrittenMLP:
         self.t += 1
         step = LR * math.sqrt(1 - B2**self.t) / (1 - B1**self.t) * (1 - B1) / math.sqrt(1 - B2)
         eps = EPS / math.sqrt(1 - B2)
-        for p, g, m, v, w in zip(self.params, grads, self.m, self.v, self.work, strict=True):
+        for p, g, m, v in zip(self.params, grads, self.m, self.v, strict=True):
             rows = max(1, (1 << 16) // (p.size // len(p)))
             for r in range(0, len(p), rows):
-                pb, gb, mb, vb, wb = (a[r : r + rows] for a in (p, g, m, v, w))
+                pb, gb, mb, vb = (a[r : r + rows] for a in (p, g, m, v))
+                wb = self.work[: pb.size].reshape(pb.shape)
                 mb *= B1
                 mb += gb
                 vb *= B2
-                np.multiply(gb, gb, out=wb)
+                np.square(gb, out=wb)
                 vb += wb
                 np.sqrt(vb, out=wb)
                 wb += eps

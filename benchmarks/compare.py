@@ -11,7 +11,8 @@ the same MNIST data and batch order):
       peak resident memory of the whole training process;
   W2  DLFS SimpleConvNet (conv 30 5x5, ReLU, 2x2 max pool, 100, 10; Adam 1e-3, batch 100):
       seconds per epoch and test accuracy after 1 epoch;
-  W3  W1's model predicting the 10,000 test images in batches of 1000: images per second.
+  W3  W1's model predicting the 10,000 test images in batches of 1000: images per second
+      (the median of 21 passes).
   W4  the row-by-row LSTM(128) classifier (28 steps of 28 pixels, Dense 10; Adam 1e-3,
       batch 128) against a torch.nn.LSTM loop: seconds per epoch and test accuracy after
       1 epoch.
@@ -20,7 +21,8 @@ framework's memory or thread pools never disturb the other (the thread count is 
 each child: run this script itself with no OMP_NUM_THREADS). The report gives the median
 and the range over the repeats, the CPU and each framework's BLAS library and kernel
 (threadpoolctl, NumPy's; PyTorch's from its build configuration). Also measured: the "BLAS
-floor" of W1, the time NumPy's float32 matrix products alone take for one epoch, and
+floor" of W1, the time NumPy's float32 matrix products alone take for one epoch (and
+with Adam's update after each step's products), and
 the images per second W3 would reach with its products alone, and the seconds W4's LSTM
 spends in its products alone (28 steps, one small product forward and three backward each). With
 --book, W2 also runs in the style of the book's own code (benchmarks/book_style.py), once

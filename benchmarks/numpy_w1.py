@@ -21,6 +21,7 @@ import numpy as np
 
 RATE, L2, LR, B1, B2, EPS, BN_EPS = 0.2, 1e-3, 1e-3, 0.9, 0.999, 1e-7, 1e-3
 F32 = np.float32
+BLOCK = 1 << 16  # elements of one Adam block: its five arrays stay in cache
 
 
 def glorot(rng: np.random.Generator, fan_in: int, fan_out: int) -> np.ndarray:
@@ -39,7 +40,7 @@ class HandWrittenMLP:
         ]  # fmt: skip
         self.m = [np.zeros_like(p) for p in self.params]
         self.v = [np.zeros_like(p) for p in self.params]
-        self.work = np.empty(1 << 16, F32)  # one cache-sized block for every update's passes
+        self.work = np.empty(BLOCK, F32)  # one block of work space for every update
         self.t = 0
         self.mean, self.var = np.zeros(512, F32), np.ones(512, F32)  # batch norm's moving ones
 
@@ -109,7 +110,7 @@ class HandWrittenMLP:
         step = LR * math.sqrt(1 - B2**self.t) / (1 - B1**self.t) * (1 - B1) / math.sqrt(1 - B2)
         eps = EPS / math.sqrt(1 - B2)
         for p, g, m, v in zip(self.params, grads, self.m, self.v, strict=True):
-            rows = max(1, (1 << 16) // (p.size // len(p)))
+            rows = max(1, BLOCK // (p.size // len(p)))
             for r in range(0, len(p), rows):
                 pb, gb, mb, vb = (a[r : r + rows] for a in (p, g, m, v))
                 wb = self.work[: pb.size].reshape(pb.shape)

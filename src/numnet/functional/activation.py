@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from numnet.autograd.function import Function
+from numnet.autograd.ops.reduction import row_max
 from numnet.autograd.tensor import Tensor, apply
 from numnet.backend import get_array_module
 
@@ -144,7 +145,7 @@ class Softmax(Function):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         # Subtract the max so exp cannot overflow; softmax is unchanged by the shift.
-        e = get_array_module(x).exp(x - x.max(axis=self.axis, keepdims=True))
+        e = get_array_module(x).exp(x - row_max(x, self.axis))
         self.y = e / e.sum(axis=self.axis, keepdims=True)
         return self.y
 
@@ -161,7 +162,7 @@ class LogSoftmax(Function):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         xp = get_array_module(x)
-        shifted = x - x.max(axis=self.axis, keepdims=True)
+        shifted = x - row_max(x, self.axis)
         y = shifted - xp.log(xp.exp(shifted).sum(axis=self.axis, keepdims=True))
         self.softmax = xp.exp(y)
         return y

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from numnet.autograd.function import Function
+from numnet.autograd.ops.reduction import row_max
 from numnet.autograd.tensor import Tensor, apply, as_tensor
 from numnet.backend import get_array_module
 
@@ -153,7 +154,7 @@ class SoftmaxCrossEntropy(Function):
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         xp = get_array_module(z)
-        shifted = z - z.max(axis=-1, keepdims=True)
+        shifted = z - row_max(z)
         log_sum = xp.log(xp.exp(shifted).sum(axis=-1, keepdims=True))
         log_p = shifted - log_sum
         self.softmax = xp.exp(log_p)
@@ -161,7 +162,9 @@ class SoftmaxCrossEntropy(Function):
         if self.t.shape == z.shape:
             total = (self.t * log_p).sum()
         else:
-            total = xp.take_along_axis(log_p, self.t[..., None], axis=-1).sum()
+            # Row i's true class, in the (samples, classes) view: DLFS's [arange(N), t].
+            self.at_label = (xp.arange(self.batch), self.t.reshape(-1))
+            total = log_p.reshape(self.batch, -1)[self.at_label].sum()
         return xp.asarray(-total / self.batch, dtype=z.dtype)
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
@@ -170,10 +173,8 @@ class SoftmaxCrossEntropy(Function):
             # d/dz of -sum(t log softmax z) is softmax * sum(t) - t (sum(t) = 1 for one-hot).
             grad = p * self.t.sum(axis=-1, keepdims=True) - self.t
         else:
-            xp = get_array_module(p)
             grad = p.copy()
-            index = self.t[..., None]
-            xp.put_along_axis(grad, index, xp.take_along_axis(p, index, axis=-1) - 1, axis=-1)
+            grad.reshape(self.batch, -1)[self.at_label] -= 1
         return ((grad_out / self.batch) * grad.astype(p.dtype, copy=False),)
 
 

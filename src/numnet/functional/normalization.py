@@ -73,6 +73,15 @@ class BatchNormTrain(Function):
         return grad_x, grad_gamma, grad_beta
 
 
+def inference_affine(
+    gamma: np.ndarray, beta: np.ndarray, mean: np.ndarray, var: np.ndarray, eps: float, dtype: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """Batch norm's inference form as y = x * scale + shift: the per-feature vectors
+    scale = gamma / sqrt(var + eps) and shift = beta - mean * scale, in `dtype`."""
+    scale = (gamma * (1 / get_array_module(gamma).sqrt(var + eps))).astype(dtype, copy=False)
+    return scale, (beta - mean * scale).astype(dtype, copy=False)
+
+
 class BatchNormInference(Function):
     """Inference form: normalise with fixed running statistics, which makes batch norm an
     affine map y = x * scale + shift with scale = gamma / sqrt(var + eps) and
@@ -83,8 +92,7 @@ class BatchNormInference(Function):
 
     def forward(self, x: np.ndarray, gamma: np.ndarray, beta: np.ndarray) -> np.ndarray:
         self.x, self.inv_std = x, 1 / get_array_module(x).sqrt(self.var + self.eps)
-        scale = (gamma * self.inv_std).astype(x.dtype, copy=False)
-        shift = (beta - self.mean * scale).astype(x.dtype, copy=False)
+        scale, shift = inference_affine(gamma, beta, self.mean, self.var, self.eps, x.dtype)
         self.scale = _broadcastable(scale, x.ndim, self.axis)
         y = x * self.scale
         y += _broadcastable(shift, x.ndim, self.axis)

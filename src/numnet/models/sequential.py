@@ -21,6 +21,7 @@ from numnet.layers.convolutional import Conv2D
 from numnet.layers.input_layer import Input, InputLayer
 from numnet.layers.pooling import MaxPooling2D
 from numnet.layers.symbolic import SymbolicTensor
+from numnet.models.fused_inference import dense_run, run_dense
 from numnet.models.graph import Graph
 from numnet.models.model import Model
 from numnet.models.serialization import layer_config, layer_from_config
@@ -108,6 +109,9 @@ class Sequential(Model):
             if i + 1 < len(stack) and pools_before_relu(stack[i], stack[i + 1]):
                 x = F.relu(conv_then_pool(stack[i], stack[i + 1], x))
                 i += 2
+            elif run := dense_run(stack, i, x):
+                x = run_dense(stack[i : i + run], x)
+                i += run
             else:
                 x = stack[i](x)
                 i += 1

@@ -20,6 +20,23 @@ def _expand(grad_out: np.ndarray, shape: tuple[int, ...], axis: Axis, keepdims: 
     return get_array_module(grad_out).expand_dims(grad_out, tuple(a % len(shape) for a in axes))
 
 
+# Up to this many values per row, a row maximum is faster on a transposed copy.
+_SHORT_ROW = 64
+
+
+def row_max(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """x.max(axis=axis, keepdims=True), the shift of a stable softmax.
+
+    NumPy reduces a short last axis one row at a time: on the benchmark VM a (1000, 10)
+    array took 80 us that way, and 9 us as one vectorised pass over a copy with that axis
+    moved to the front. Rows longer than _SHORT_ROW, or another axis, take the plain form.
+    """
+    if axis % x.ndim != x.ndim - 1 or x.shape[-1] > _SHORT_ROW or x.ndim < 2:
+        return x.max(axis=axis, keepdims=True)
+    xp = get_array_module(x)
+    return xp.ascontiguousarray(xp.moveaxis(x, -1, 0)).max(axis=0)[..., None]
+
+
 class Sum(Function):
     """y = sum of x over `axis`; every summed element gets grad_out."""
 

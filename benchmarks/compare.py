@@ -28,7 +28,8 @@ spends in its products alone (28 steps, one small product forward and three back
 --book, W2 also runs in the style of the book's own code (benchmarks/book_style.py), once
 per repeat, for the "5x faster than the book's approach" target. W1 also runs written by
 hand in NumPy (benchmarks/numpy_w1.py, no framework), in its own child process beside the
-two frameworks: what NumPy itself needs for that epoch.
+two frameworks: what NumPy itself needs for that epoch; so does W3 (the same file's
+`probabilities`: batch norm folded, activations in place).
 """
 
 from __future__ import annotations
@@ -271,6 +272,16 @@ def numpy_w1(epochs: int) -> dict[str, float]:
     }
 
 
+def numpy_w3() -> dict[str, float]:
+    """W3 written by hand in NumPy (numpy_w1.py's `probabilities`), beside the frameworks."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from numpy_w1 import HandWrittenMLP
+
+    xt = load_mnist()[2]
+    network = HandWrittenMLP()
+    return {"images_per_s": _throughput(lambda: network.probabilities(xt), len(xt))}
+
+
 def book_w2(epochs: int) -> dict[str, float]:
     """W2 with the book's approach (benchmarks/book_style.py): its arithmetic is float64."""
     sys.path.insert(0, str(Path(__file__).parent))
@@ -379,6 +390,7 @@ WORKERS = {
     ("torch", "W3"): lambda: torch_w1(0, predict_only=True),
     ("book", "W2"): lambda: book_w2(1),
     ("numpy", "W1"): lambda: numpy_w1(EPOCHS_W1),
+    ("numpy", "W3"): numpy_w3,
     ("numnet", "W4"): lambda: numnet_w4(1),
     ("torch", "W4"): lambda: torch_w4(1),
 }
@@ -445,8 +457,8 @@ def main() -> None:
     }
     if args.book and "W2" in results:
         results["W2"]["book"] = []
-    if "W1" in results:
-        results["W1"]["numpy"] = []
+    for by_hand in {"W1", "W3"} & set(results):
+        results[by_hand]["numpy"] = []
     for repeat in range(args.repeats):
         for workload in workloads:
             for framework in results[workload]:  # interleaved
@@ -577,6 +589,15 @@ def print_table(report: dict) -> None:
             f"W1 by hand in NumPy: {seconds:.3g} [{low:.3g}, {high:.3g}] s/epoch, test accuracy "
             f"{by_hand['accuracy']:.4f}; / PyTorch {seconds / theirs:.2f}; "
             f"numnet / by hand {ours / seconds:.2f}"
+        )
+    by_hand = report["workloads"].get("W3", {}).get("numpy")
+    if by_hand:
+        rate, row = by_hand["images_per_s"], report["workloads"]["W3"]
+        low, high = report["range_over_repeats"]["W3"]["numpy"]["images_per_s"]
+        theirs, ours = row["torch"]["images_per_s"], row["numnet"]["images_per_s"]
+        print(
+            f"W3 by hand in NumPy: {rate:.4g} [{low:.4g}, {high:.4g}] images/s; "
+            f"/ PyTorch {rate / theirs:.2f}; numnet / by hand {ours / rate:.2f}"
         )
     book = report["workloads"].get("W2", {}).get("book")
     if book:

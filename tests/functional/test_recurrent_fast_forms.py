@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from numnet.functional.lstm import activate_gates, activate_gates_plain
+from numnet.functional.lstm import activate_gates, activate_gates_plain, gate_scales
 from numnet.functional.recurrent import sigmoid
 
 
@@ -18,7 +18,7 @@ def pre_activations(n=64, units=32, seed=0):
 def test_one_tanh_gives_the_four_gates_as_the_textbook_does():
     a = pre_activations()
     fast, plain = a.copy(), a.copy()
-    gates = activate_gates(fast)
+    gates = activate_gates(fast, *gate_scales(fast))
     for got, want in zip(gates, activate_gates_plain(plain), strict=True):
         assert got.dtype == np.float32
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)

@@ -580,24 +580,20 @@ def print_table(report: dict) -> None:
         print(
             f"W3 its matrix products alone: {report['blas_ceiling_w3_images_per_s']:.4g} images/s"
         )
-    by_hand = report["workloads"].get("W1", {}).get("numpy")
-    if by_hand:
-        seconds, row = by_hand["seconds_per_epoch"], report["workloads"]["W1"]
-        low, high = report["range_over_repeats"]["W1"]["numpy"]["seconds_per_epoch"]
-        theirs, ours = row["torch"]["seconds_per_epoch"], row["numnet"]["seconds_per_epoch"]
+    for workload, key, unit in [
+        ("W1", "seconds_per_epoch", "s/epoch"),
+        ("W3", "images_per_s", "images/s"),
+    ]:
+        row = report["workloads"].get(workload, {})
+        if "numpy" not in row:
+            continue
+        value, theirs, ours = (row[f][key] for f in ("numpy", "torch", "numnet"))
+        low, high = report["range_over_repeats"][workload]["numpy"][key]
+        accuracy = row["numpy"].get("accuracy")
+        tested = "" if accuracy is None else f", test accuracy {accuracy:.4f}"
         print(
-            f"W1 by hand in NumPy: {seconds:.3g} [{low:.3g}, {high:.3g}] s/epoch, test accuracy "
-            f"{by_hand['accuracy']:.4f}; / PyTorch {seconds / theirs:.2f}; "
-            f"numnet / by hand {ours / seconds:.2f}"
-        )
-    by_hand = report["workloads"].get("W3", {}).get("numpy")
-    if by_hand:
-        rate, row = by_hand["images_per_s"], report["workloads"]["W3"]
-        low, high = report["range_over_repeats"]["W3"]["numpy"]["images_per_s"]
-        theirs, ours = row["torch"]["images_per_s"], row["numnet"]["images_per_s"]
-        print(
-            f"W3 by hand in NumPy: {rate:.4g} [{low:.4g}, {high:.4g}] images/s; "
-            f"/ PyTorch {rate / theirs:.2f}; numnet / by hand {ours / rate:.2f}"
+            f"{workload} by hand in NumPy: {value:.4g} [{low:.4g}, {high:.4g}] {unit}{tested}; "
+            f"/ PyTorch {value / theirs:.2f}; numnet / by hand {ours / value:.2f}"
         )
     book = report["workloads"].get("W2", {}).get("book")
     if book:

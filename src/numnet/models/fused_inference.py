@@ -54,8 +54,8 @@ def dense_run(stack: list[Layer], start: int, x: Any) -> int:
             end += 1
         elif activation is None and norm is None and _folds(layer, dense, x.ndim):
             norm, end = layer, end + 1
-        elif activation is None and _activation_of(layer) not in (None, False):
-            activation, end = _activation_of(layer), end + 1
+        elif activation is None and (closing := _activation_of(layer)) not in (None, False):
+            activation, end = closing, end + 1
         else:
             break
     return end - start

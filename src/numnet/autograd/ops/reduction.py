@@ -31,7 +31,7 @@ def row_max(x: np.ndarray, axis: int = -1) -> np.ndarray:
     array took 80 us that way, and 9 us as one vectorised pass over a copy with that axis
     moved to the front. Rows longer than _SHORT_ROW, or another axis, take the plain form.
     """
-    if axis % x.ndim != x.ndim - 1 or x.shape[-1] > _SHORT_ROW or x.ndim < 2:
+    if x.ndim < 2 or axis % x.ndim != x.ndim - 1 or x.shape[-1] > _SHORT_ROW:
         return x.max(axis=axis, keepdims=True)
     xp = get_array_module(x)
     return xp.ascontiguousarray(xp.moveaxis(x, -1, 0)).max(axis=0)[..., None]

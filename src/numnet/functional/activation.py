@@ -74,7 +74,12 @@ class ReLU(Function):
         return self.y
 
     def backward(self, grad_out: np.ndarray) -> tuple[np.ndarray]:
-        return (grad_out * (self.y > 0),)
+        # grad_out * (y > 0), with the mask made 0.0/1.0 first: multiplying by a boolean
+        # array converts it element by element inside the product, which took 41 us on a
+        # batch of 128 x 512 against 28 for the two steps (the same numbers, bit for bit).
+        passes = (self.y > 0).astype(grad_out.dtype)
+        passes *= grad_out
+        return (passes,)
 
 
 class LeakyReLU(Function):

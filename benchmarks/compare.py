@@ -23,7 +23,8 @@ and the range over the repeats, the CPU and each framework's BLAS library and ke
 (threadpoolctl, NumPy's; PyTorch's from its build configuration). Also measured: the "BLAS
 floor" of W1, the time NumPy's float32 matrix products alone take for one epoch (also
 with Adam's update after each step's products), the images per second W3 would reach
-with its products alone, and the seconds W4's LSTM
+with its products alone (in NumPy and in PyTorch, each in its own child process beside
+the frameworks' W3 in every repeat), and the seconds W4's LSTM
 spends in its products alone (28 steps, one small product forward and three backward each). With
 --book, W2 also runs in the style of the book's own code (benchmarks/book_style.py), once
 per repeat, for the "5x faster than the book's approach" target. W1 also runs written by
@@ -349,6 +350,32 @@ def blas_floor(with_adam: bool = False) -> float:
     return time.perf_counter() - start
 
 
+def torch_products_w1() -> dict[str, float]:
+    """PyTorch's BLAS floor of W1: the same eight products per step as `blas_floor`, with
+    the weights stored (out, in) and the weight gradients grad_out.T @ input, as nn.Linear
+    computes them (469 steps; median of 3 epochs)."""
+    import torch
+
+    generator = torch.Generator().manual_seed(0)
+    shapes = [(128, 784), (512, 784), (128, 512), (512, 512), (10, 512), (128, 10)]
+    a = {s: torch.rand(s, generator=generator) for s in shapes}
+
+    def epoch() -> float:
+        start = time.perf_counter()
+        for _ in range(469):
+            h1 = a[128, 784] @ a[512, 784].T
+            h2 = h1 @ a[512, 512].T
+            h2 @ a[10, 512].T  # forward
+            a[128, 10].T @ a[128, 512]  # dW3
+            a[128, 10] @ a[10, 512]  # dx3
+            a[128, 512].T @ a[128, 512]  # dW2
+            a[128, 512] @ a[512, 512]  # dx2
+            a[128, 512].T @ a[128, 784]  # dW1
+        return time.perf_counter() - start
+
+    return {"seconds_per_epoch": statistics.median(epoch() for _ in range(3))}
+
+
 def blas_floor_w4() -> float:
     """Seconds one W4 epoch (469 batches of 128) spends in the LSTM's float32 matrix
     products alone: the input projection of all 28 steps, then per step h @ W_h forward
@@ -367,9 +394,10 @@ def blas_floor_w4() -> float:
     return time.perf_counter() - start
 
 
-def blas_ceiling_w3() -> float:
+def blas_ceiling_w3() -> dict[str, float]:
     """Images per second W3 would reach if predicting were its three float32 matrix
-    products alone (10 batches of 1000; median of 21 passes)."""
+    products alone in NumPy (10 batches of 1000; median of 21 passes): more than any
+    program that leaves those products to NumPy's BLAS can reach."""
     rng = np.random.default_rng(0)
     x = rng.random((1000, 784), dtype=np.float32)
     w = [rng.random(s, dtype=np.float32) for s in [(784, 512), (512, 512), (512, 10)]]
@@ -378,7 +406,23 @@ def blas_ceiling_w3() -> float:
         for _ in range(10):
             x @ w[0] @ w[1] @ w[2]
 
-    return _throughput(products, 10_000)
+    return {"images_per_s": _throughput(products, 10_000)}
+
+
+def torch_products_w3() -> dict[str, float]:
+    """The same three products in PyTorch, with the weights stored (out, in) as nn.Linear
+    keeps them: what its BLAS gives the W3 model before any bias, ReLU or softmax."""
+    import torch
+
+    generator = torch.Generator().manual_seed(0)
+    x = torch.rand(1000, 784, generator=generator)
+    w = [torch.rand(s, generator=generator) for s in [(512, 784), (512, 512), (10, 512)]]
+
+    def products() -> None:
+        for _ in range(10):
+            x @ w[0].T @ w[1].T @ w[2].T
+
+    return {"images_per_s": _throughput(products, 10_000)}
 
 
 WORKERS = {
@@ -391,13 +435,16 @@ WORKERS = {
     ("book", "W2"): lambda: book_w2(1),
     ("numpy", "W1"): lambda: numpy_w1(EPOCHS_W1),
     ("numpy", "W3"): numpy_w3,
+    ("numpy_products", "W3"): blas_ceiling_w3,
+    ("torch_products", "W3"): torch_products_w3,
+    ("torch_products", "W1"): torch_products_w1,
     ("numnet", "W4"): lambda: numnet_w4(1),
     ("torch", "W4"): lambda: torch_w4(1),
 }
 
 
 def worker(framework: str, workload: str) -> None:
-    if framework == "torch":
+    if framework.startswith("torch"):
         import torch
 
         torch.set_num_threads(THREADS)
@@ -408,7 +455,7 @@ def worker(framework: str, workload: str) -> None:
 
 def blas_in_use(framework: str) -> str:
     """The BLAS library (and kernel) this worker process computed with."""
-    if framework == "torch":
+    if framework.startswith("torch"):
         import torch
 
         lines = torch.__config__.show().splitlines()
@@ -459,6 +506,10 @@ def main() -> None:
         results["W2"]["book"] = []
     for by_hand in {"W1", "W3"} & set(results):
         results[by_hand]["numpy"] = []
+    if "W1" in results:  # PyTorch's own BLAS floor, beside NumPy's (measured below)
+        results["W1"]["torch_products"] = []
+    if "W3" in results:  # what NumPy's and PyTorch's BLAS give W3's products alone
+        results["W3"]["numpy_products"], results["W3"]["torch_products"] = [], []
     for repeat in range(args.repeats):
         for workload in workloads:
             for framework in results[workload]:  # interleaved
@@ -471,8 +522,6 @@ def main() -> None:
         report["floor_w1_with_adam_s_per_epoch"] = statistics.median(
             blas_floor(with_adam=True) for _ in range(3)
         )
-    if "W3" in results:
-        report["blas_ceiling_w3_images_per_s"] = blas_ceiling_w3()
     if "W4" in results:
         report["blas_floor_w4_s_per_epoch"] = statistics.median(blas_floor_w4() for _ in range(3))
     print_table(report)
@@ -569,6 +618,11 @@ def print_table(report: dict) -> None:
     if "W1" in report["workloads"]:
         ours = report["workloads"]["W1"]["numnet"]["seconds_per_epoch"]
         print(f"W1 numnet / BLAS floor: {ours / floor:.2f}")
+        theirs = report["workloads"]["W1"]["torch_products"]["seconds_per_epoch"]
+        print(
+            f"W1 PyTorch's products alone: {theirs:.3g} s/epoch; NumPy's BLAS floor / "
+            f"PyTorch's: {floor / theirs:.2f}"
+        )
         with_adam = report["floor_w1_with_adam_s_per_epoch"]
         print(
             f"W1 products + Adam's update alone: {with_adam:.3g} s/epoch, "
@@ -576,9 +630,17 @@ def print_table(report: dict) -> None:
         )
     if "blas_floor_w4_s_per_epoch" in report:
         print(f"W4 its LSTM's products alone: {report['blas_floor_w4_s_per_epoch']:.3g} s/epoch")
-    if "blas_ceiling_w3_images_per_s" in report:
+    w3 = report["workloads"].get("W3", {})
+    if "numpy_products" in w3:
+        cells = []
+        for framework in ("numpy_products", "torch_products"):
+            low, high = report["range_over_repeats"]["W3"][framework]["images_per_s"]
+            cells.append(f"{w3[framework]['images_per_s']:.4g} [{low:.4g}, {high:.4g}]")
+        print(f"W3 its matrix products alone, images/s: NumPy {cells[0]}, PyTorch {cells[1]}")
+        ours, theirs = w3["numpy_products"]["images_per_s"], w3["torch_products"]["images_per_s"]
         print(
-            f"W3 its matrix products alone: {report['blas_ceiling_w3_images_per_s']:.4g} images/s"
+            f"W3 PyTorch's products alone / NumPy's: {theirs / ours:.2f}; NumPy's products "
+            f"alone / PyTorch's whole predict: {ours / w3['torch']['images_per_s']:.2f}"
         )
     for workload, key, unit in [
         ("W1", "seconds_per_epoch", "s/epoch"),

@@ -618,11 +618,12 @@ def print_table(report: dict) -> None:
     if "W1" in report["workloads"]:
         ours = report["workloads"]["W1"]["numnet"]["seconds_per_epoch"]
         print(f"W1 numnet / BLAS floor: {ours / floor:.2f}")
-        theirs = report["workloads"]["W1"]["torch_products"]["seconds_per_epoch"]
-        print(
-            f"W1 PyTorch's products alone: {theirs:.3g} s/epoch; NumPy's BLAS floor / "
-            f"PyTorch's: {floor / theirs:.2f}"
-        )
+        if "torch_products" in report["workloads"]["W1"]:  # reports before 2026-12-07 lack it
+            theirs = report["workloads"]["W1"]["torch_products"]["seconds_per_epoch"]
+            print(
+                f"W1 PyTorch's products alone: {theirs:.3g} s/epoch; NumPy's BLAS floor / "
+                f"PyTorch's: {floor / theirs:.2f}"
+            )
         with_adam = report["floor_w1_with_adam_s_per_epoch"]
         print(
             f"W1 products + Adam's update alone: {with_adam:.3g} s/epoch, "

@@ -73,6 +73,7 @@ def main() -> None:
     x, h = rng.random((128, 784), F32), rng.random((128, 512), F32)
     w1, w2, w3 = (rng.random(s, F32) * 0.01 for s in ((784, 512), (512, 512), (512, 10)))
     d3 = rng.random((128, 10), F32)
+    d2 = rng.random((128, 512), F32)  # dz2: h.T @ h with one array would run BLAS's syrk
     shapes = [(784, 512), (512,), (512, 512), (512,), (512,), (512,), (512, 10), (10,)]
     params = [Tensor(rng.random(s, F32), requires_grad=True) for s in shapes]  # W1's weights
     for param in params:
@@ -110,7 +111,7 @@ def main() -> None:
         return out
 
     def products(split: bool) -> None:
-        for a, b in ((x, w1), (h, w2), (h, w3), (h.T, d3), (d3, w3.T), (h.T, h), (h, w2.T)):
+        for a, b in ((x, w1), (h, w2), (h, w3), (h.T, d3), (d3, w3.T), (h.T, d2), (d2, w2.T)):
             matmul(a, b, split)
         matmul(x.T, h, split)
 

@@ -19,7 +19,7 @@ def test_relu_backward_is_grad_times_the_boolean_mask(dtype, shape):
     grad = rng.standard_normal(shape).astype(dtype)
     if x.size:
         x.flat[:3] = [0.0, -0.0, np.nan]  # the boundary, a signed zero and a NaN input
-        grad.flat[-3:] = [np.nan, -np.inf, -0.0]  # NaN and -inf gradients at random units
+        grad.flat[-3:] = [np.nan, -np.inf, -0.0]  # NaN, -inf and -0.0 gradients at the last units
     op = ReLU()
     op.forward(x)
     (got,) = op.backward(grad)
